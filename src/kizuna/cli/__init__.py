@@ -1,0 +1,1 @@
+"""The `kizuna` command line: thin Typer commands, one module per domain."""

@@ -1,0 +1,93 @@
+"""`kizuna inventory ...`: compute GPC inventories from CSV or Excel files."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from kizuna.cli.console import err, fmt_t, out, reported_errors
+from kizuna.inventory import InventoryResult, compute, read_inventory_file, to_json, totals_frame
+from kizuna.inventory.results import refs_frame
+
+app = typer.Typer(help="GHG inventories by the GPC standard.", no_args_is_help=True)
+
+
+class Gwp(StrEnum):
+    AR4 = "AR4"
+    AR5 = "AR5"
+    AR6 = "AR6"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Detail(StrEnum):
+    totals = "totals"
+    refs = "refs"
+
+
+@app.command("compute")
+def compute_command(
+    path: Path = typer.Argument(..., help="Inventory file: CSV or Excel, long or wide layout."),
+    gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="IPCC GWP-100 set for converting gases."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    sheet: str | None = typer.Option(None, help="Workbook sheet (default: the first that "
+                                                "holds an inventory)."),
+    city: str | None = typer.Option(None, help="City, for files without a city column."),
+    year: int | None = typer.Option(None, help="Year, for files without a year column."),
+    detail: Detail = typer.Option(Detail.totals, help="CSV: one row per city-year (totals) or "
+                                                      "per city-year and GPC number (refs)."),
+) -> None:
+    """Compute BASIC, BASIC+ and territorial totals, breakdowns and completeness (tCO2e).
+
+    JSON prints one object for one inventory and an array for a file of several
+    city-years. Errors go to stderr with the file, row, column and a fix, and the
+    command exits with status 1.
+    """
+    with reported_errors():
+        with err.status(f"Reading {path.name} ...", spinner="dots"):
+            book = read_inventory_file(path, gwp=gwp.value, sheet=sheet, city=city, year=year)
+            results = compute(book)
+        if fmt is Format.json:
+            sys.stdout.write(to_json(results) + "\n")
+        elif fmt is Format.csv:
+            frame = totals_frame(results) if detail is Detail.totals else refs_frame(results)
+            frame.to_csv(sys.stdout, index=False)
+        else:
+            _print_tables(results, book.source)
+
+
+def _print_tables(results: list[InventoryResult], source: str) -> None:
+    table = Table(title=f"{source}: {len(results)} inventor{'y' if len(results) == 1 else 'ies'}"
+                        f" (tCO2e, GWP {results[0].gwp if results else ''})")
+    for name in ("City", "Year", "BASIC", "BASIC+", "Territorial", "BASIC t/cap",
+                 "BASIC coverage"):
+        table.add_column(name, justify="left" if name == "City" else "right")
+    for r in results:
+        cov = r.completeness_summary["basic"]
+        per_cap = r.per_capita.get("basic")
+        table.add_row(r.city, str(r.year), fmt_t(r.totals["basic"]), fmt_t(r.totals["basic_plus"]),
+                      fmt_t(r.totals["territorial"]), "" if per_cap is None else f"{per_cap:.2f}",
+                      f"{cov['covered']}/{cov['required']}")
+    out.print(table)
+    if len(results) == 1:
+        out.print(_sector_scope_table(results[0]))
+
+
+def _sector_scope_table(r: InventoryResult) -> Table:
+    table = Table(title=f"{r.city} {r.year} by sector and scope (tCO2e)")
+    table.add_column("Sector")
+    for scope in ("1", "2", "3"):
+        table.add_column(f"Scope {scope}", justify="right")
+    table.add_column("Total", justify="right")
+    for sector, by_scope in r.by_sector_scope.items():
+        table.add_row(sector, *(fmt_t(by_scope.get(s)) for s in ("1", "2", "3")),
+                      fmt_t(r.by_sector[sector]))
+    return table

@@ -33,8 +33,16 @@ class Location:
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in (("file", self.file), ("row", self.row),
-                                  ("column", self.column), ("field", self.field)) if v is not None}
+        return {
+            k: v
+            for k, v in (
+                ("file", self.file),
+                ("row", self.row),
+                ("column", self.column),
+                ("field", self.field),
+            )
+            if v is not None
+        }
 
 
 class KizunaError(Exception):
@@ -48,8 +56,14 @@ class KizunaError(Exception):
     code = "kizuna_error"
     http_status = 500
 
-    def __init__(self, message: str, *, where: list[Location] | Location | None = None,
-                 hint: str | None = None, where_in_message: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: list[Location] | Location | None = None,
+        hint: str | None = None,
+        where_in_message: bool = False,
+    ) -> None:
         if isinstance(where, Location):
             where = [where]
         self.message = message
@@ -100,4 +114,3 @@ class Forbidden(KizunaError):
 class Infeasible(KizunaError):
     code = "infeasible"
     http_status = 422
-

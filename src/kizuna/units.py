@@ -29,18 +29,24 @@ CO2E = "CO2e"
 
 #: Gases with a dimension of their own: CO2, methane by origin, and every species of the
 #: `globalwarmingpotentials` package (IPCC names without hyphens: HFC134a, CF4, SF6, NF3, ...).
-GASES: tuple[str, ...] = tuple(sorted(
-    {"CO2", "CH4_fossil", "CH4_biogenic"}
-    | {species for table in globalwarmingpotentials.data.values() for species in table
-       if species.isidentifier()}
-))
+GASES: tuple[str, ...] = tuple(
+    sorted(
+        {"CO2", "CH4_fossil", "CH4_biogenic"}
+        | {
+            species
+            for table in globalwarmingpotentials.data.values()
+            for species in table
+            if species.isidentifier()
+        }
+    )
+)
 
 
 def _build_registry() -> pint.UnitRegistry:
     ureg = pint.UnitRegistry(
         autoconvert_offset_to_baseunit=True,
         on_redefinition="ignore",
-        cache_folder=None,
+        cache_folder=":auto:",  # pint caches parsed definitions in the user cache folder
     )
     ureg.define("tonne = 1000 kilogram = t")
     ureg.define("kilotonne = 1e3 tonne = kt")

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from kizuna.cli.console import err, fmt_t, out, reported_errors
 from kizuna.inventory import InventoryResult, compute, read_inventory_file, to_json, totals_frame
+from kizuna.inventory.mappings import parse_mapping
 from kizuna.inventory.results import refs_frame
 
 app = typer.Typer(help="GHG inventories by the GPC standard.", no_args_is_help=True)
@@ -38,12 +39,22 @@ def compute_command(
     path: Path = typer.Argument(..., help="Inventory file: CSV or Excel, long or wide layout."),
     gwp: Gwp = typer.Option(Gwp.AR5, "--gwp", help="IPCC GWP-100 set for converting gases."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
-    sheet: str | None = typer.Option(None, help="Workbook sheet (default: the first that "
-                                                "holds an inventory)."),
+    sheet: str | None = typer.Option(
+        None, help="Workbook sheet (default: the first that holds an inventory)."
+    ),
     city: str | None = typer.Option(None, help="City, for files without a city column."),
     year: int | None = typer.Option(None, help="Year, for files without a year column."),
-    detail: Detail = typer.Option(Detail.totals, help="CSV: one row per city-year (totals) or "
-                                                      "per city-year and GPC number (refs)."),
+    column: list[str] = typer.Option(
+        [],
+        "--column",
+        "-c",
+        help="Map a file column to a layout column: FILE_COLUMN=LAYOUT_COLUMN.",
+    ),
+    mapping: str | None = typer.Option(None, help="A named column mapping: carbon-monitor."),
+    detail: Detail = typer.Option(
+        Detail.totals,
+        help="CSV: one row per city-year (totals) or per city-year and GPC number (refs).",
+    ),
 ) -> None:
     """Compute BASIC, BASIC+ and territorial totals, breakdowns and completeness (tCO2e).
 
@@ -53,7 +64,10 @@ def compute_command(
     """
     with reported_errors():
         with err.status(f"Reading {path.name} ...", spinner="dots"):
-            book = read_inventory_file(path, gwp=gwp.value, sheet=sheet, city=city, year=year)
+            columns = parse_mapping(column, mapping)
+            book = read_inventory_file(
+                path, gwp=gwp.value, sheet=sheet, city=city, year=year, columns=columns
+            )
             results = compute(book)
         if fmt is Format.json:
             sys.stdout.write(to_json(results) + "\n")
@@ -64,19 +78,36 @@ def compute_command(
             _print_tables(results, book.source)
 
 
+#: Rows the table format shows before pointing to CSV or JSON for the rest.
+TABLE_ROWS = 40
+
+
 def _print_tables(results: list[InventoryResult], source: str) -> None:
-    table = Table(title=f"{source}: {len(results)} inventor{'y' if len(results) == 1 else 'ies'}"
-                        f" (tCO2e, GWP {results[0].gwp if results else ''})")
-    for name in ("City", "Year", "BASIC", "BASIC+", "Territorial", "BASIC t/cap",
-                 "BASIC coverage"):
-        table.add_column(name, justify="left" if name == "City" else "right")
-    for r in results:
+    count = f"{len(results)} inventor{'y' if len(results) == 1 else 'ies'}"
+    table = Table(title=f"{source}: {count}, tCO2e, GWP-100 {results[0].gwp}")
+    with_pop = any(r.population for r in results)
+    names = ["City", "Year", "BASIC", "BASIC+", "Territorial", "BASIC coverage"]
+    if with_pop:
+        names.insert(5, "BASIC t/person")
+    for name in names:
+        table.add_column(name, justify="left" if name == "City" else "right", no_wrap=True)
+    for r in results[:TABLE_ROWS]:
         cov = r.completeness_summary["basic"]
-        per_cap = r.per_capita.get("basic")
-        table.add_row(r.city, str(r.year), fmt_t(r.totals["basic"]), fmt_t(r.totals["basic_plus"]),
-                      fmt_t(r.totals["territorial"]), "" if per_cap is None else f"{per_cap:.2f}",
-                      f"{cov['covered']}/{cov['required']}")
+        row = [
+            r.city,
+            str(r.year),
+            fmt_t(r.totals["basic"]),
+            fmt_t(r.totals["basic_plus"]),
+            fmt_t(r.totals["territorial"]),
+            f"{cov['covered']}/{cov['required']}",
+        ]
+        if with_pop:
+            per_cap = r.per_capita.get("basic")
+            row.insert(5, "" if per_cap is None else f"{per_cap:.2f}")
+        table.add_row(*row)
     out.print(table)
+    if len(results) > TABLE_ROWS:
+        out.print(f"... and {len(results) - TABLE_ROWS:,} more; use --format csv or json for all.")
     if len(results) == 1:
         out.print(_sector_scope_table(results[0]))
 
@@ -88,6 +119,7 @@ def _sector_scope_table(r: InventoryResult) -> Table:
         table.add_column(f"Scope {scope}", justify="right")
     table.add_column("Total", justify="right")
     for sector, by_scope in r.by_sector_scope.items():
-        table.add_row(sector, *(fmt_t(by_scope.get(s)) for s in ("1", "2", "3")),
-                      fmt_t(r.by_sector[sector]))
+        table.add_row(
+            sector, *(fmt_t(by_scope.get(s)) for s in ("1", "2", "3")), fmt_t(r.by_sector[sector])
+        )
     return table

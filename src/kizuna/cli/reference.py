@@ -8,11 +8,25 @@ from rich.table import Table
 from kizuna.cli.console import out
 from kizuna.reference import GWP_SETS, gpc_taxonomy, gwp_values
 
-app = typer.Typer(help="Packaged reference data (GPC taxonomy, GWP sets).",
-                  no_args_is_help=True)
+app = typer.Typer(help="Packaged reference data (GPC taxonomy, GWP sets).", no_args_is_help=True)
 
-_COMMON_GASES = ("CO2", "CH4", "CH4_fossil", "CH4_biogenic", "N2O", "HFC23", "HFC32", "HFC125",
-                 "HFC134a", "HFC143a", "HFC152a", "CF4", "C2F6", "SF6", "NF3")
+_COMMON_GASES = (
+    "CO2",
+    "CH4",
+    "CH4_fossil",
+    "CH4_biogenic",
+    "N2O",
+    "HFC23",
+    "HFC32",
+    "HFC125",
+    "HFC134a",
+    "HFC143a",
+    "HFC152a",
+    "CF4",
+    "C2F6",
+    "SF6",
+    "NF3",
+)
 
 
 @app.command("gpc")
@@ -22,9 +36,13 @@ def gpc_command() -> None:
     for name in ("Ref", "Sector", "Sub-sector", "Scope", "BASIC", "BASIC+", "Territorial"):
         table.add_column(name)
     for ref, row in gpc_taxonomy().iterrows():
-        table.add_row(ref, row["sector"], row["subsector"], str(row["scope"]),
-                      *("x" if row[f"in_{lv}"] else "" for lv in
-                        ("basic", "basic_plus", "territorial")))
+        table.add_row(
+            ref,
+            row["sector"],
+            row["subsector"],
+            str(row["scope"]),
+            *("x" if row[f"in_{lv}"] else "" for lv in ("basic", "basic_plus", "territorial")),
+        )
     out.print(table)
 
 

@@ -30,10 +30,18 @@ NOTATION_KEYS: dict[str, str] = {
 
 #: Columns of `InventoryBook.entries`, in order.
 ENTRY_COLUMNS: tuple[str, ...] = (
-    "city", "year", "gpc_ref", "gas", "kind",
-    "mass_t",            # mass of the gas in tonnes (NaN for notation keys)
-    "co2e_t",            # mass_t x GWP-100 of the gas in the book's GWP set, tCO2e
-    "notation_key", "explanation", "description", "source", "row",
+    "city",
+    "year",
+    "gpc_ref",
+    "gas",
+    "kind",
+    "mass_t",  # mass of the gas in tonnes (NaN for notation keys)
+    "co2e_t",  # mass_t x GWP-100 of the gas in the book's GWP set, tCO2e
+    "notation_key",
+    "explanation",
+    "description",
+    "source",
+    "row",
 )
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kizuna.inventory.book import InventoryBook
-from kizuna.inventory.results import InventoryResult
+from kizuna.inventory.results import InventoryResult, RefStatus
 from kizuna.reference.gpc import GPC_LEVELS, SECTOR_ORDER, gpc_taxonomy
 
 
@@ -53,8 +53,9 @@ def compute(book: InventoryBook) -> list[InventoryResult]:
     gas_codes = e["gas"].cat.codes.to_numpy(np.int64)
     gases = list(e["gas"].cat.categories)
     gas_cell = inv[is_value] * len(gases) + gas_codes[is_value]
-    by_gas = np.bincount(gas_cell, weights=co2e[is_value],
-                         minlength=n_inv * len(gases)).reshape(n_inv, len(gases))
+    by_gas = np.bincount(gas_cell, weights=co2e[is_value], minlength=n_inv * len(gases)).reshape(
+        n_inv, len(gases)
+    )
     n_gas = np.bincount(gas_cell, minlength=n_inv * len(gases)).reshape(n_inv, len(gases))
 
     note_keys, note_expl = _first_notation(e, inv, ref, is_value, (n_inv, n_ref))
@@ -63,27 +64,36 @@ def compute(book: InventoryBook) -> list[InventoryResult]:
     sector_names = [str(s) for s in sectors]
     refs = list(tax.index)
     ref_records = _ref_records(tax)
-    required = {lv: tax[f"in_{lv}"].to_numpy() for lv in ("basic", "basic_plus")}
+    has = n_values > 0
+    coverage = _coverage(tax, has, pd.notna(note_keys))
 
     results = []
     for i, (city, year) in enumerate(keys):
-        has = n_values[i] > 0
         pop = populations[i]
         population = None if math.isnan(pop) else float(pop)
         tot = dict(zip(level_names, totals[i].tolist(), strict=True))
-        results.append(InventoryResult(
-            city=str(city), year=int(year), gwp=book.gwp, source=book.source,
-            population=population, totals=tot,
-            per_capita={k: v / population for k, v in tot.items()} if population else {},
-            by_sector={s: float(by_sector[i, j]) for j, s in enumerate(sector_names)
-                       if sector_has[i, j]},
-            by_scope={str(j + 1): float(by_scope[i, j]) for j in range(3) if scope_has[i, j]},
-            by_gas={str(g): float(by_gas[i, j]) for j, g in enumerate(gases) if n_gas[i, j]},
-            by_ref={refs[j]: float(by_ref[i, j]) for j in np.flatnonzero(has)},
-            by_sector_scope=_sector_scope(by_sector_scope[i], combo_has[i], sector_names),
-            completeness=_completeness(ref_records, has, note_keys[i], note_expl[i]),
-            completeness_summary=_coverage(required, has, note_keys[i]),
-        ))
+        results.append(
+            InventoryResult(
+                city=str(city),
+                year=int(year),
+                gwp=book.gwp,
+                source=book.source,
+                population=population,
+                totals=tot,
+                per_capita={k: v / population for k, v in tot.items()} if population else {},
+                by_sector={
+                    s: float(by_sector[i, j])
+                    for j, s in enumerate(sector_names)
+                    if sector_has[i, j]
+                },
+                by_scope={str(j + 1): float(by_scope[i, j]) for j in range(3) if scope_has[i, j]},
+                by_gas={str(g): float(by_gas[i, j]) for j, g in enumerate(gases) if n_gas[i, j]},
+                by_ref={refs[j]: float(by_ref[i, j]) for j in np.flatnonzero(has[i])},
+                by_sector_scope=_sector_scope(by_sector_scope[i], combo_has[i], sector_names),
+                completeness_summary=coverage[i],
+                ref_status=RefStatus(ref_records, has[i], note_keys[i], note_expl[i]),
+            )
+        )
     return results
 
 
@@ -105,8 +115,9 @@ def _one_hot(codes: np.ndarray, n: int) -> np.ndarray:
     return m
 
 
-def _first_notation(e: pd.DataFrame, inv: np.ndarray, ref: np.ndarray, is_value: np.ndarray,
-                    shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _first_notation(
+    e: pd.DataFrame, inv: np.ndarray, ref: np.ndarray, is_value: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
     """Matrices [inventory, ref] of the first notation key and its explanation (None if none)."""
     keys = np.full(shape, None, dtype=object)
     explanations = np.full(shape, None, dtype=object)
@@ -131,26 +142,44 @@ def _sector_scope(values: np.ndarray, has: np.ndarray, sectors: list[str]) -> di
 
 def _ref_records(tax: pd.DataFrame) -> list[dict[str, Any]]:
     """The taxonomy fields every completeness record repeats, built once per compute."""
-    return [{"gpc_ref": ref, "sector": sector, "subsector": sub, "scope": int(scope),
-             "in_basic": bool(b), "in_basic_plus": bool(bp)}
-            for ref, sector, sub, scope, b, bp in zip(
-                tax.index, tax["sector"], tax["subsector"], tax["scope"], tax["in_basic"],
-                tax["in_basic_plus"], strict=True)]
+    return [
+        {
+            "gpc_ref": ref,
+            "sector": sector,
+            "subsector": sub,
+            "scope": int(scope),
+            "in_basic": bool(b),
+            "in_basic_plus": bool(bp),
+        }
+        for ref, sector, sub, scope, b, bp in zip(
+            tax.index,
+            tax["sector"],
+            tax["subsector"],
+            tax["scope"],
+            tax["in_basic"],
+            tax["in_basic_plus"],
+            strict=True,
+        )
+    ]
 
 
-def _completeness(ref_records: list[dict[str, Any]], has: np.ndarray, keys: np.ndarray,
-                  explanations: np.ndarray) -> list[dict[str, Any]]:
-    records = []
-    for base, has_value, key, expl in zip(ref_records, has, keys, explanations, strict=True):
-        status = "value" if has_value else ("notation" if key else "missing")
-        records.append({**base, "status": status,
-                        "notation_key": key if status == "notation" else None,
-                        "explanation": expl if status == "notation" else None})
-    return records
-
-
-def _coverage(required: dict[str, np.ndarray], has: np.ndarray,
-              keys: np.ndarray) -> dict[str, dict[str, int]]:
-    covered = has | pd.notna(keys)
-    return {level: {"covered": int((covered & req).sum()), "required": int(req.sum()),
-                    "with_value": int((has & req).sum())} for level, req in required.items()}
+def _coverage(
+    tax: pd.DataFrame, has: np.ndarray, has_key: np.ndarray
+) -> list[dict[str, dict[str, int]]]:
+    """Per inventory and level: reference numbers required, covered, and with a value."""
+    levels = ("basic", "basic_plus")
+    required = tax[[f"in_{lv}" for lv in levels]].to_numpy(np.int64)
+    covered = (has | has_key).astype(np.int64) @ required
+    valued = has.astype(np.int64) @ required
+    n_required = required.sum(axis=0)
+    return [
+        {
+            lv: {
+                "covered": int(covered[i, k]),
+                "required": int(n_required[k]),
+                "with_value": int(valued[i, k]),
+            }
+            for k, lv in enumerate(levels)
+        }
+        for i in range(len(has))
+    ]

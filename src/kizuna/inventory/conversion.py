@@ -29,6 +29,8 @@ def mass_factor_t(unit_text: str, gas: str) -> float:
     Raises ValueError with a sentence a user can act on.
     """
     quantity = _strip_gas(Quantity(1.0, _parse(unit_text)), gas, unit_text)
+    if quantity.dimensionality != _MASS:
+        raise ValueError(f"{unit_text!r} is not a mass unit: write emissions in t, kg or kt")
     return float(quantity.to("t").magnitude)
 
 
@@ -54,9 +56,9 @@ def product_factor_t(activity_unit: str, ef_unit: str, gas: str) -> float:
 class Factors:
     """Conversion factors per row, computed once per distinct combination of inputs."""
 
-    per_row: np.ndarray        # factor of each row; NaN where the combination failed
-    combination: np.ndarray    # index of each row's combination
-    errors: dict[int, str]     # combination index -> why it failed
+    per_row: np.ndarray  # factor of each row; NaN where the combination failed
+    combination: np.ndarray  # index of each row's combination
+    errors: dict[int, str]  # combination index -> why it failed
 
 
 def factors_by_combination(columns: list[pd.Series], factor: Callable[..., float]) -> Factors:
@@ -88,8 +90,13 @@ def factors_by_combination(columns: list[pd.Series], factor: Callable[..., float
 def _parse(text: str) -> pint.Unit:
     try:
         return parse_unit(text)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            AttributeError, TypeError) as exc:
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as exc:
         raise ValueError(f"{text!r} is not a unit Kizuna knows ({exc})") from None
 
 
@@ -106,8 +113,16 @@ def _strip_gas(q: pint.Quantity, gas: str, unit_text: str) -> pint.Quantity:
     return stripped
 
 
-_BASE_DIMS = {"[mass]", "[length]", "[time]", "[temperature]", "[substance]", "[current]",
-              "[luminosity]", "[currency]"}
+_BASE_DIMS = {
+    "[mass]",
+    "[length]",
+    "[time]",
+    "[temperature]",
+    "[substance]",
+    "[current]",
+    "[luminosity]",
+    "[currency]",
+}
 
 
 def _denominator_hint(ef_unit: str) -> str:

@@ -16,11 +16,19 @@ class Problems:
     source: str
     found: list[tuple[str, list[Location], str | None]] = field(default_factory=list)
 
-    def add(self, message: str, rows: np.ndarray | list[int] | None = None,
-            column: str | None = None, hint: str | None = None) -> None:
+    def add(
+        self,
+        message: str,
+        rows: np.ndarray | list[int] | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         rows_list = [] if rows is None else [int(r) for r in np.asarray(rows).ravel()]
-        where = ([Location(self.source, r, column) for r in rows_list] if rows_list
-                 else [Location(self.source, None, column)])
+        where = (
+            [Location(self.source, r, column) for r in rows_list]
+            if rows_list
+            else [Location(self.source, None, column)]
+        )
         self.found.append((message, where, hint))
 
     def raise_if_any(self) -> None:
@@ -28,8 +36,12 @@ class Problems:
             return
         if len(self.found) == 1:
             message, where, hint = self.found[0]
-            raise InputError(f"{self.source}: {message}{_where_text(where)}", where=where,
-                             hint=hint, where_in_message=True)
+            raise InputError(
+                f"{self.source}: {message}{_where_text(where)}",
+                where=where,
+                hint=hint,
+                where_in_message=True,
+            )
         lines = [f"{self.source} has {len(self.found)} problems:"]
         all_where: list[Location] = []
         for message, where, hint in self.found:

@@ -40,8 +40,10 @@ def load_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         if suffix in EXCEL_SUFFIXES:
             return _load_sheet(path, sheet)
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"{path.name}: cannot be read as {suffix[1:].upper()} ({exc})",
-                         hint="save it as UTF-8 CSV or as an Excel workbook") from None
+        raise InputError(
+            f"{path.name}: cannot be read as {suffix[1:].upper()} ({exc})",
+            hint="save it as UTF-8 CSV or as an Excel workbook",
+        ) from None
     raise InputError(
         f"{path.name}: unsupported file type {suffix or '(none)'}",
         hint=f"use one of {', '.join(sorted(CSV_SUFFIXES | EXCEL_SUFFIXES))}",
@@ -53,8 +55,10 @@ def _load_sheet(path: Path, sheet: str | None) -> pd.DataFrame:
         try:
             return pd.read_excel(path, sheet_name=sheet, engine="calamine")
         except (KeyError, ValueError) as exc:
-            raise InputError(f"{path.name}: no sheet {sheet!r} ({exc})",
-                             hint="name a sheet of the workbook with --sheet") from None
+            raise InputError(
+                f"{path.name}: no sheet {sheet!r} ({exc})",
+                hint="name a sheet of the workbook with --sheet",
+            ) from None
     sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
     for frame in sheets.values():
         if looks_like_inventory(frame.columns):
@@ -62,5 +66,5 @@ def _load_sheet(path: Path, sheet: str | None) -> pd.DataFrame:
     raise InputError(
         f"{path.name}: no sheet holds an inventory (sheets: {', '.join(sheets)})",
         hint="a sheet needs a 'gpc_ref' column (long layout) or one column per GPC "
-             "reference number such as I.1.1 (wide layout) on its first row",
+        "reference number such as I.1.1 (wide layout) on its first row",
     )

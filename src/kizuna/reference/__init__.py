@@ -1,4 +1,7 @@
-"""Reference data shipped with Kizuna and its loaders. Every table cites its source in its file header."""
+"""Reference data shipped with Kizuna and its loaders.
+
+Every table cites its source in its file header.
+"""
 
 from kizuna.reference.gpc import GPC_LEVELS, gpc_taxonomy
 from kizuna.reference.gwp import GWP_SETS, gwp_table, gwp_values

@@ -29,7 +29,12 @@ GPC_LEVELS: dict[str, tuple[str, ...]] = {
 
 #: The order in which GPC numbers its sectors.
 SECTOR_ORDER: tuple[str, ...] = (
-    "Stationary energy", "Transportation", "Waste", "IPPU", "AFOLU", "Other scope 3",
+    "Stationary energy",
+    "Transportation",
+    "Waste",
+    "IPPU",
+    "AFOLU",
+    "Other scope 3",
 )
 
 
@@ -39,8 +44,9 @@ def gpc_taxonomy() -> pd.DataFrame:
 
     Columns: ``sector_code``, ``sector``, ``subsector``, ``scope`` (1, 2, 3),
     boolean flags ``basic``, ``basic_plus``, ``other_scope3``, ``territorial``,
-    ``may_be_negative`` (net removals are legitimate) and ``description``. One level flag per `GPC_LEVELS` key is added as
-    ``in_<level>``. The returned frame is shared: copy it before changing it.
+    ``may_be_negative`` (net removals are legitimate) and ``description``.
+    One level flag per `GPC_LEVELS` key is added as ``in_<level>``. The returned
+    frame is shared: copy it before changing it.
     """
     df = read_reference_csv("gpc_taxonomy.csv", dtype={"scope": "int8"})
     for flag in ("basic", "basic_plus", "other_scope3", "territorial", "may_be_negative"):

@@ -43,7 +43,7 @@ GAS_ALIASES: dict[str, str] = {
 
 @cache
 def gwp_values(gwp_set: str) -> dict[str, float]:
-    """GWP-100 of every species in `gwp_set` (``AR4``, ``AR5`` or ``AR6``), CO2e and CO2 included."""
+    """GWP-100 of every species in `gwp_set` (``AR4``, ``AR5``, ``AR6``), CO2e and CO2 included."""
     key = gwp_set.upper()
     if key not in GWP_SETS:
         raise InputError(f"unknown GWP set {gwp_set!r}", hint=f"use one of {', '.join(GWP_SETS)}")

@@ -56,8 +56,9 @@ def test_csv_output(long_file: Path) -> None:
     header, row = result.stdout.strip().splitlines()
     assert header.startswith("city,year,gwp,population,basic_tco2e")
     assert row.startswith("Sample,2020,AR5")
-    refs = runner.invoke(app, ["inventory", "compute", str(long_file), "-f", "csv",
-                               "--detail", "refs"])
+    refs = runner.invoke(
+        app, ["inventory", "compute", str(long_file), "-f", "csv", "--detail", "refs"]
+    )
     assert len(refs.stdout.strip().splitlines()) == 1 + 54
 
 
@@ -66,7 +67,9 @@ def test_error_goes_to_stderr_with_exit_1(tmp_path: Path) -> None:
     bad.write_text(LONG.replace("I.1.2", "I.1.9"), encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "kizuna", "inventory", "compute", str(bad), "--format", "json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert proc.stdout == ""
@@ -77,9 +80,25 @@ def test_error_goes_to_stderr_with_exit_1(tmp_path: Path) -> None:
 def test_column_mapping_option(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("town,yr,ref,g,v,u\nX,2020,I.1.1,CO2,5,t\n", encoding="utf-8")
-    args = ["inventory", "compute", str(path), "-f", "json", "-c", "town=city", "-c", "yr=year",
-            "-c", "ref=gpc_ref", "-c", "g=gas", "-c", "v=emissions_value",
-            "-c", "u=emissions_unit"]
+    args = [
+        "inventory",
+        "compute",
+        str(path),
+        "-f",
+        "json",
+        "-c",
+        "town=city",
+        "-c",
+        "yr=year",
+        "-c",
+        "ref=gpc_ref",
+        "-c",
+        "g=gas",
+        "-c",
+        "v=emissions_value",
+        "-c",
+        "u=emissions_unit",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["totals"]["basic"] == 5

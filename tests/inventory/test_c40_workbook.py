@@ -64,7 +64,9 @@ def test_known_disagreement_is_in_the_published_row(published: pd.DataFrame) -> 
     """Houston 2020's published sector totals are not the sums of its own sub-sector columns."""
     row = published.loc[("Houston", 2020)]
     stationary_parts = sum(
-        float(row[c]) for c in published.columns if str(c).startswith("BASIC \nI.")
+        float(row[c])
+        for c in published.columns
+        if str(c).startswith("BASIC \nI.")
         if pd.notna(row[c])
     )
     assert stationary_parts == pytest.approx(13.08e6, rel=1e-3)

@@ -61,12 +61,19 @@ def test_unknown_unit(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "message", "column"),
     [
-        ("S,2020,I.1.1,CO2,-5,TJ,56100,kg/TJ,,,,\n", "activity_value is negative", "activity_value"),
+        (
+            "S,2020,I.1.1,CO2,-5,TJ,56100,kg/TJ,,,,\n",
+            "activity_value is negative",
+            "activity_value",
+        ),
         ("S,2020,I.1.1,CO2,5,TJ,-1,kg/TJ,,,,\n", "ef_value is negative", "ef_value"),
         ("S,2020,I.1.1,CO2,,,,,-5,t,,\n", "emissions_value is negative", "emissions_value"),
         ("S,2020,I.1.1,CO2,,,,,abc,t,,\n", "emissions_value is not a number", "emissions_value"),
-        ("S,2020,I.1.1,CO2,12a,TJ,5,kg/TJ,,,,\n", "activity_value is not a number",
-         "activity_value"),
+        (
+            "S,2020,I.1.1,CO2,12a,TJ,5,kg/TJ,,,,\n",
+            "activity_value is not a number",
+            "activity_value",
+        ),
     ],
 )
 def test_bad_values(tmp_path: Path, body: str, message: str, column: str) -> None:
@@ -90,7 +97,9 @@ def test_unknown_notation_key(tmp_path: Path) -> None:
 
 
 def test_missing_year(tmp_path: Path) -> None:
-    err = error_for(tmp_path, "I.1.1,CO2,5,t\n", header="gpc_ref,gas,emissions_value,emissions_unit\n")
+    err = error_for(
+        tmp_path, "I.1.1,CO2,5,t\n", header="gpc_ref,gas,emissions_value,emissions_unit\n"
+    )
     assert "no year column" in str(err)
     assert "--year" in str(err)
 

@@ -86,7 +86,9 @@ def test_several_city_years_sorted(tmp_path: Path) -> None:
     body = "B,2021,I.1.1,CO2e,,,,,3,t,,\nA,2020,I.1.1,CO2e,,,,,1,t,,\nA,2019,I.1.1,CO2e,,,,,2,t,,\n"
     results = compute(read_inventory_file(write(tmp_path, body)))
     assert [(r.city, r.year, r.totals["basic"]) for r in results] == [
-        ("A", 2019, 2), ("A", 2020, 1), ("B", 2021, 3)
+        ("A", 2019, 2),
+        ("A", 2020, 1),
+        ("B", 2021, 3),
     ]
 
 

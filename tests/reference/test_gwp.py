@@ -36,8 +36,14 @@ def test_co2_and_co2e_are_one_in_every_set() -> None:
 
 @pytest.mark.parametrize(
     ("written", "species"),
-    [("ch4", "CH4"), ("HFC-134a", "HFC134a"), ("hfc134a", "HFC134a"), ("co2e", "CO2e"),
-     ("CH4 fossil", "CH4_fossil"), ("sf6", "SF6")],
+    [
+        ("ch4", "CH4"),
+        ("HFC-134a", "HFC134a"),
+        ("hfc134a", "HFC134a"),
+        ("co2e", "CO2e"),
+        ("CH4 fossil", "CH4_fossil"),
+        ("sf6", "SF6"),
+    ],
 )
 def test_gas_names_as_people_write_them(written: str, species: str) -> None:
     assert canonical_gas(written, "AR5") == species

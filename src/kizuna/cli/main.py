@@ -1,0 +1,34 @@
+"""The `kizuna` command: one sub-command group per domain."""
+
+from __future__ import annotations
+
+import typer
+
+from kizuna import __version__
+from kizuna.cli import inventory, reference
+from kizuna.cli.demo import demo
+
+app = typer.Typer(
+    name="kizuna",
+    help="Kizuna: GHG inventories, climate plans and SDG reports for cities, on one open platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(inventory.app, name="inventory")
+app.add_typer(reference.app, name="reference")
+app.command("demo")(demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kizuna {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Kizuna: GHG inventories, climate plans and SDG reports for cities."""

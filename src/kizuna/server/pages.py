@@ -1,0 +1,35 @@
+"""The HTML pages: the cities table and one page per city."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from kizuna.server import store, views
+from kizuna.server.deps import SessionDep
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+@router.get("/")
+def index(request: Request, session: SessionDep) -> Response:
+    """The cities of this instance with the totals of their latest inventory."""
+    rows, unit = views.city_rows(store.list_cities(session))
+    return request.app.state.templates.TemplateResponse(
+        request, "index.html", {"rows": rows, "unit": unit}
+    )
+
+
+@router.get("/cities/{slug}")
+def city(
+    request: Request,
+    slug: str,
+    session: SessionDep,
+    year: Annotated[int | None, Query(description="Inventory year; the latest by default")] = None,
+) -> Response:
+    """A city's inventory for one year: totals, charts, completeness, targets and sources."""
+    found = store.get_city(session, slug)
+    page = views.city_page(found, store.get_inventory(found, year))
+    return request.app.state.templates.TemplateResponse(request, "city.html", {"page": page})

@@ -1,0 +1,101 @@
+"""Reading and writing cities and inventories in the platform database.
+
+Routes and loaders go through these functions rather than writing queries
+themselves, so that tenancy and visibility rules have one place to live when
+they arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kizuna.errors import NotFound
+from kizuna.server.db import City, Inventory
+
+#: City profile fields that `upsert_city` accepts.
+CITY_FIELDS = (
+    "name",
+    "name_ja",
+    "country",
+    "population",
+    "population_year",
+    "targets",
+    "sources",
+    "notes",
+)
+
+
+def list_cities(session: Session) -> Sequence[City]:
+    """All cities with their inventories loaded, by name."""
+    stmt = select(City).options(selectinload(City.inventories)).order_by(City.name)
+    return session.scalars(stmt).all()
+
+
+def get_city(session: Session, slug: str) -> City:
+    """The city `slug` with its inventories; raises `NotFound` with the known slugs as a hint."""
+    stmt = select(City).options(selectinload(City.inventories)).where(City.slug == slug)
+    city = session.scalars(stmt).one_or_none()
+    if city is None:
+        known = session.scalars(select(City.slug).order_by(City.slug)).all()
+        hint = f"use one of: {', '.join(known)}" if known else "load cities first (kizuna demo)"
+        raise NotFound(f"No city with slug {slug!r}", hint=hint)
+    return city
+
+
+def get_inventory(city: City, year: int | None) -> Inventory | None:
+    """The inventory of `city` for `year` (latest when None); `NotFound` for a missing year."""
+    if year is None:
+        return city.latest_inventory()
+    inventory = city.inventory_for(year)
+    if inventory is None:
+        years = ", ".join(str(inv.year) for inv in city.inventories) or "none"
+        raise NotFound(
+            f"{city.name} has no inventory for {year}",
+            hint=f"choose one of the inventory years: {years}",
+        )
+    return inventory
+
+
+def upsert_city(session: Session, slug: str, **fields: Any) -> City:
+    """Create the city `slug` or update its profile fields (see `CITY_FIELDS`)."""
+    unknown = set(fields) - set(CITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown city fields: {sorted(unknown)}")
+    city = session.scalars(select(City).where(City.slug == slug)).one_or_none()
+    if city is None:
+        city = City(slug=slug, **fields)
+        session.add(city)
+    else:
+        for key, value in fields.items():
+            setattr(city, key, value)
+    session.flush()
+    return city
+
+
+def upsert_inventory(
+    session: Session,
+    city: City,
+    *,
+    year: int,
+    gwp: str,
+    source_file: str,
+    result: dict[str, Any],
+    entries: list[dict[str, Any]],
+) -> Inventory:
+    """Create or replace the inventory of `city` for (`year`, `gwp`)."""
+    stmt = select(Inventory).where(
+        Inventory.city_id == city.id, Inventory.year == year, Inventory.gwp == gwp
+    )
+    inventory = session.scalars(stmt).one_or_none()
+    if inventory is None:
+        inventory = Inventory(city=city, year=year, gwp=gwp)
+        session.add(inventory)
+    inventory.source_file = source_file
+    inventory.result = result
+    inventory.entries = entries
+    session.flush()
+    return inventory

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kizuna import __version__
-from kizuna.cli import inventory, reference
+from kizuna.cli import inventory, plan, reference
 from kizuna.cli.demo import demo
 
 app = typer.Typer(
@@ -15,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(inventory.app, name="inventory")
+app.add_typer(plan.app, name="plan")
 app.add_typer(reference.app, name="reference")
 app.command("demo")(demo)
 

@@ -205,3 +205,30 @@ def test_driver_linked_abatement_follows_the_grid() -> None:
     )
     (led,) = r.measures
     assert led.abatement == {2025: pytest.approx(5), 2026: pytest.approx(2.5)}
+
+
+def test_cumulative_budget() -> None:
+    """Method budget: 2025-2026, BAU 100 t a year, budget 150 t over both years, so 50 t
+    must be abated in total (the 2026 target of 0 % does not bind). A abates 1 t per unit
+    for one year (lifetime 1) at 1 per unit-year; at r = 10 % the cheaper year is 2026
+    (1 / 1.1 in present value): 50 units in 2026, NPV 45.45."""
+    r = optimise(plan(
+        [measure("A", opex=1, lifetime=1)], end_year=2026, discount_rate=0.1,
+        baseline={"sectors": {"Energy": {"emissions": 100}}},
+        targets=[{"year": 2026, "reduction": 0.0}],
+        milestones={"method": "budget", "budget": 150},
+    ))
+    (a,) = r.measures
+    assert a.installed == {2025: 0, 2026: pytest.approx(50)}
+    assert sum(r.emissions.values()) == pytest.approx(150)
+    assert r.npv == pytest.approx(50 / 1.1)
+
+
+def test_many_plans_in_a_process_pool() -> None:
+    from kizuna.planning.batch import optimise_many
+
+    plans = [plan([measure("A", opex=10), measure("B", opex=20 + i)]) for i in range(4)]
+    serial = optimise_many(plans, workers=1)
+    pooled = optimise_many(plans, workers=2)
+    assert [r.npv for r in pooled] == pytest.approx([r.npv for r in serial])
+    assert [r.npv for r in serial] == pytest.approx([1000 + 50 * (20 + i) for i in range(4)])

@@ -44,6 +44,20 @@ def new_highs(threads: int = 1) -> highspy.Highs:
 
 
 @dataclass(frozen=True)
+class LinearProgram:
+    """minimise cost @ x  s.t.  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper;
+    columns with integrality 1 are integer (infinite bounds as numpy inf)."""
+
+    cost: np.ndarray
+    a: sp.csc_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integrality: np.ndarray
+
+
+@dataclass(frozen=True)
 class Solution:
     status: str  # HiGHS model status, e.g. "Optimal"
     optimal: bool
@@ -52,78 +66,53 @@ class Solution:
     row_dual: np.ndarray  # d objective / d row bound (LP, or the LP with integers fixed)
 
 
-def solve(
-    cost: np.ndarray,
-    a: sp.csc_matrix,
-    row_lower: np.ndarray,
-    row_upper: np.ndarray,
-    col_lower: np.ndarray,
-    col_upper: np.ndarray,
-    integrality: np.ndarray,
-    threads: int = 1,
-) -> Solution:
-    """Minimise cost @ x subject to row_lower <= A x <= row_upper and column bounds.
+def solve(lp: LinearProgram, threads: int = 1) -> Solution:
+    """Solve `lp` with HiGHS.
 
     With integer columns the MILP is solved first; the integers are then fixed at their
     values and the LP re-solved, so that row duals (shadow prices) are still reported.
     """
     h = new_highs(threads)
-    _pass(
-        h,
-        cost,
-        a,
-        row_lower,
-        row_upper,
-        col_lower,
-        col_upper,
-        integrality if integrality.any() else None,
-    )
+    mip = bool(lp.integrality.any())
+    _pass(h, lp, lp.col_lower, lp.col_upper, mip)
     h.run()
     status = h.getModelStatus()
-    optimal = status == highspy.HighsModelStatus.kOptimal
-    if not optimal:
+    if status != highspy.HighsModelStatus.kOptimal:
         return Solution(
             h.modelStatusToString(status),
             False,
             float("nan"),
-            np.zeros(len(cost)),
-            np.zeros(len(row_lower)),
+            np.zeros(len(lp.cost)),
+            np.zeros(len(lp.row_lower)),
         )
     x = np.array(h.getSolution().col_value)
     objective = h.getInfo().objective_function_value
-    if integrality.any():
-        fixed = integrality.astype(bool)
-        lower, upper = col_lower.copy(), col_upper.copy()
+    if mip:
+        fixed = lp.integrality.astype(bool)
+        lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
         lower[fixed] = upper[fixed] = np.round(x[fixed])
         h = new_highs(threads)
-        _pass(h, cost, a, row_lower, row_upper, lower, upper, None)
+        _pass(h, lp, lower, upper, False)
         h.run()
     duals = np.array(h.getSolution().row_dual)
     return Solution(h.modelStatusToString(status), True, objective, x, duals)
 
 
 def _pass(
-    h: highspy.Highs,
-    cost: np.ndarray,
-    a: sp.csc_matrix,
-    row_lower: np.ndarray,
-    row_upper: np.ndarray,
-    col_lower: np.ndarray,
-    col_upper: np.ndarray,
-    integrality: np.ndarray | None,
+    h: highspy.Highs, lp: LinearProgram, col_lower: np.ndarray, col_upper: np.ndarray, mip: bool
 ) -> None:
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(cost)
-    lp.num_row_ = a.shape[0]
-    lp.col_cost_ = cost
-    lp.col_lower_ = col_lower
-    lp.col_upper_ = np.where(np.isinf(col_upper), highspy.kHighsInf, col_upper)
-    lp.row_lower_ = np.where(np.isinf(row_lower), -highspy.kHighsInf, row_lower)
-    lp.row_upper_ = np.where(np.isinf(row_upper), highspy.kHighsInf, row_upper)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr
-    lp.a_matrix_.index_ = a.indices
-    lp.a_matrix_.value_ = a.data
-    if integrality is not None:
-        lp.integrality_ = [highspy.HighsVarType(int(v)) for v in integrality]
-    h.passModel(lp)
+    model = highspy.HighsLp()
+    model.num_col_ = len(lp.cost)
+    model.num_row_ = lp.a.shape[0]
+    model.col_cost_ = lp.cost
+    model.col_lower_ = col_lower
+    model.col_upper_ = np.where(np.isinf(col_upper), highspy.kHighsInf, col_upper)
+    model.row_lower_ = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
+    model.row_upper_ = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = lp.a.indptr
+    model.a_matrix_.index_ = lp.a.indices
+    model.a_matrix_.value_ = lp.a.data
+    if mip:
+        model.integrality_ = [highspy.HighsVarType(int(v)) for v in lp.integrality]
+    h.passModel(model)

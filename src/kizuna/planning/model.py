@@ -28,6 +28,7 @@ from kizuna.planning.economics import (
     discount_factors,
     running_discount_sums,
 )
+from kizuna.planning.highs import LinearProgram
 from kizuna.planning.milestones import Cap
 from kizuna.planning.paths import evaluate
 from kizuna.planning.plan import Abatement, Plan
@@ -84,8 +85,8 @@ class Model:
         """Column of x[m, t] (t as an index into `years`)."""
         return np.asarray(m) * self.n_years + np.asarray(t)
 
-    def matrix(self) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray, dict[str, slice]]:
-        """Stack the blocks: (A, row_lower, row_upper, row slice of each block by name)."""
+    def program(self) -> tuple[LinearProgram, dict[str, slice]]:
+        """The LP for HiGHS, and the row slice of each constraint block by name."""
         offset, rows, cols, vals, lo, hi, where = 0, [], [], [], [], [], {}
         for b in self.blocks:
             n = len(b.lower)
@@ -96,24 +97,21 @@ class Model:
             hi.append(b.upper)
             where[b.name] = slice(offset, offset + n)
             offset += n
-        n_cols = len(self.col_cost)
         a = sp.csc_matrix(
-            (
-                np.concatenate(vals) if vals else np.zeros(0),
-                (
-                    np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-                    np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
-                ),
-            ),
-            shape=(offset, n_cols),
+            (_cat(vals, float), (_cat(rows, np.int64), _cat(cols, np.int64))),
+            shape=(offset, len(self.col_cost)),
         )
         a.sum_duplicates()
-        return (
+        lp = LinearProgram(
+            self.col_cost,
             a,
-            np.concatenate(lo) if lo else np.zeros(0),
-            np.concatenate(hi) if hi else np.zeros(0),
-            where,
+            _cat(lo, float),
+            _cat(hi, float),
+            self.col_lower,
+            self.col_upper,
+            self.integrality,
         )
+        return lp, where
 
 
 def build_model(plan: Plan, bau: pd.DataFrame, caps: list[Cap], budget: float | None) -> Model:

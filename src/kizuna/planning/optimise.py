@@ -34,18 +34,9 @@ def optimise(plan: Plan, *, threads: int = 1) -> PlanResult:
         if budget is None:
             budget = linear_budget(plan, float(base.sum()))
     model = build_model(plan, bau, caps, budget)
-    a, row_lower, row_upper, where = model.matrix()
+    lp, where = model.program()
     built = time.perf_counter()
-    sol = solve(
-        model.col_cost,
-        a,
-        row_lower,
-        row_upper,
-        model.col_lower,
-        model.col_upper,
-        model.integrality,
-        threads=threads,
-    )
+    sol = solve(lp, threads=threads)
     solved = time.perf_counter()
     if not sol.optimal:
         raise Infeasible(

@@ -212,12 +212,16 @@ def test_cumulative_budget() -> None:
     must be abated in total (the 2026 target of 0 % does not bind). A abates 1 t per unit
     for one year (lifetime 1) at 1 per unit-year; at r = 10 % the cheaper year is 2026
     (1 / 1.1 in present value): 50 units in 2026, NPV 45.45."""
-    r = optimise(plan(
-        [measure("A", opex=1, lifetime=1)], end_year=2026, discount_rate=0.1,
-        baseline={"sectors": {"Energy": {"emissions": 100}}},
-        targets=[{"year": 2026, "reduction": 0.0}],
-        milestones={"method": "budget", "budget": 150},
-    ))
+    r = optimise(
+        plan(
+            [measure("A", opex=1, lifetime=1)],
+            end_year=2026,
+            discount_rate=0.1,
+            baseline={"sectors": {"Energy": {"emissions": 100}}},
+            targets=[{"year": 2026, "reduction": 0.0}],
+            milestones={"method": "budget", "budget": 150},
+        )
+    )
     (a,) = r.measures
     assert a.installed == {2025: 0, 2026: pytest.approx(50)}
     assert sum(r.emissions.values()) == pytest.approx(150)

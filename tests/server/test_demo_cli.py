@@ -69,6 +69,12 @@ def test_demo_serves_the_packaged_cities(tmp_path: Path) -> None:
         assert all(c["inventories"] for c in cities)
         index = httpx.get(f"{base}/").text
         assert all(f'href="/cities/{c["slug"]}"' in index for c in cities)
+        # every packaged plan (plans/<slug>.yaml) is optimised and has its page
+        for city in cities:
+            if "plan_page" in city["links"]:
+                page = httpx.get(f"{base}{city['links']['plan_page']}")
+                assert page.status_code == 200, city["slug"]
+                assert 'data-chart-for="chart-macc"' in page.text
         assert db.is_file()
     finally:
         proc.send_signal(signal.SIGINT)

@@ -1,4 +1,5 @@
-"""Loading demo cities into a real SQLite file: idempotent, all-or-nothing, packaged data."""
+"""Loading demo cities and their plans into a real SQLite file: idempotent, all-or-nothing,
+packaged data."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kizuna.demo import load_demo, read_demo_cities
 from kizuna.errors import InputError
-from kizuna.server.db import City, Inventory, create_all, make_engine, session_factory
+from kizuna.server.db import (
+    City,
+    CityPlan,
+    Inventory,
+    create_all,
+    make_engine,
+    session_factory,
+)
 from kizuna.server.settings import sqlite_url
 
 DATA = Path(__file__).parent / "data"
@@ -32,14 +40,20 @@ def counts(sessions: sessionmaker[Session]) -> tuple[int, int]:
     return int(cities or 0), int(inventories or 0)
 
 
+def plan_count(sessions: sessionmaker[Session]) -> int:
+    with sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(CityPlan)) or 0)
+
+
 def test_loading_twice_does_not_duplicate(sessions: sessionmaker[Session]) -> None:
     with sessions() as s:
         first = load_demo(s, DATA)
     with sessions() as s:
         second = load_demo(s, DATA)
     assert first == second
-    assert (first.cities, first.inventories) == (2, 3)
+    assert (first.cities, first.inventories, first.plans) == (2, 3, 1)
     assert counts(sessions) == (2, 3)
+    assert plan_count(sessions) == 1
 
 
 def test_stored_city_and_inventory(sessions: sessionmaker[Session]) -> None:
@@ -91,6 +105,73 @@ def test_a_bad_file_writes_nothing(sessions: sessionmaker[Session], tmp_path: Pa
     with sessions() as s, pytest.raises(InputError):
         load_demo(s, data)
     assert counts(sessions) == (0, 0)  # Testville, read before the bad file, was not stored
+    assert plan_count(sessions) == 0
+
+
+def test_stored_plan(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s:
+        load_demo(s, DATA)
+    with sessions() as s:
+        city = s.scalars(select(City).where(City.slug == "testville")).one()
+        plan = city.plan
+        assert plan is not None
+        assert (plan.source_file, plan.currency) == ("plans/testville.yaml", "JPY")
+        # the inventory path as the plan file gives it, relative to the plans folder
+        assert plan.plan["baseline"]["inventory"] == "../testville.csv"
+        assert plan.result["city"] == "Testville"
+        # base year 2021 from the inventory: BASIC 1,638,800 t, -46 % by 2030
+        cap_2030 = next(m for m in plan.result["milestones"] if m["year"] == 2030)
+        assert cap_2030["cap"] == pytest.approx(0.54 * 1_638_800)
+        assert plan.macc[0]["measure"] == "led"  # cheapest first
+        emptyburg = s.scalars(select(City).where(City.slug == "emptyburg")).one()
+        assert emptyburg.plan is None
+
+
+def test_reloading_updates_the_plan(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    with sessions() as s:
+        load_demo(s, data)
+    plan_file = data / "plans" / "testville.yaml"
+    plan_file.write_text(
+        plan_file.read_text().replace("discount_rate: 0.03", "discount_rate: 0.05")
+    )
+    with sessions() as s:
+        load_demo(s, data)
+    assert plan_count(sessions) == 1
+    with sessions() as s:
+        stored = s.scalars(select(CityPlan)).one()
+        assert stored.plan["discount_rate"] == 0.05
+
+
+def test_a_bad_plan_writes_nothing(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    plan_file = data / "plans" / "testville.yaml"
+    plan_file.write_text(plan_file.read_text().replace("lifetime: 10", "lifetime: -1"))
+    with sessions() as s, pytest.raises(InputError, match=r"measures\[0\]\.lifetime"):
+        load_demo(s, data)
+    assert counts(sessions) == (0, 0)
+    assert plan_count(sessions) == 0
+
+
+def test_a_plan_named_after_no_city(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copy(data / "plans" / "testville.yaml", data / "plans" / "testvile.yaml")
+    with sessions() as s, pytest.raises(InputError, match=r"testvile\.yaml") as info:
+        load_demo(s, data)
+    assert info.value.hint is not None
+    assert "emptyburg, testville" in info.value.hint
+    assert counts(sessions) == (0, 0)
+
+
+def test_cities_without_plans_folder(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("plans"))
+    with sessions() as s:
+        summary = load_demo(s, data)
+    assert (summary.cities, summary.plans) == (2, 0)
 
 
 def test_invalid_profile_names_the_field(tmp_path: Path) -> None:
@@ -126,3 +207,6 @@ def test_packaged_demo_data_load(sessions: sessionmaker[Session]) -> None:
             latest = city.latest_inventory()
             assert latest is not None, city.slug
             assert latest.result["totals"]["basic"] > 0, city.slug
+            if city.plan is not None:  # plans/<slug>.yaml, optimised
+                assert city.plan.result["status"] == "optimal", city.slug
+                assert city.plan.macc, city.slug

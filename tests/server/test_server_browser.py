@@ -1,8 +1,8 @@
-"""The city page in a real browser: Debian's Chromium driven by Playwright.
+"""The city and plan pages in a real browser: Debian's Chromium driven by Playwright.
 
-The page must draw its Plotly charts from the local Plotly.js, log no console
+The pages must draw their Plotly charts from the local Plotly.js, log no console
 error, and make no request outside the loopback server: every request to
-another host is aborted and recorded, and the test asserts none was tried.
+another host is aborted and recorded, and the tests assert none was tried.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 SCREENSHOT = Path("/tmp/kizuna-city.png")
+PLAN_SCREENSHOT = Path("/tmp/kizuna-plan.png")
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +92,30 @@ def test_index_and_error_pages_in_browser(
     assert outside == []
     # the 404 itself is reported by Chromium as a console error; nothing else may be
     assert [e for e in errors if "404" not in e] == []
+
+
+def test_plan_page_draws_charts_offline(
+    browser: Any, serve: Callable[[FastAPI], str], app: FastAPI
+) -> None:
+    base_url = serve(app)
+    page, outside, errors = open_guarded_page(browser, base_url)
+    try:
+        page.goto(f"{base_url}/cities/testville")
+        with page.expect_navigation():
+            page.click("text=Climate plan")
+        assert page.url == f"{base_url}/cities/testville/plan"
+        page.wait_for_selector("#chart-trajectory.js-plotly-plot svg.main-svg", timeout=15_000)
+        page.wait_for_selector("#chart-macc.js-plotly-plot svg.main-svg", timeout=15_000)
+        # the trajectory: plan line, 8 measure wedges, BAU, milestones met and missed, gaps
+        assert page.locator("#chart-trajectory g.trace.scatter").count() == 1 + 8 + 1 + 3
+        assert page.locator("#chart-trajectory .legendtext", has_text="Electric cars").count()
+        # the MACC: one bar trace per sector, and the two target years' lines
+        assert page.locator("#chart-macc g.trace.bars").count() == 3
+        assert page.locator("#chart-macc g.trace.scatter").count() == 2
+        assert page.locator("#chart-macc g.point").count() == 8  # one bar per measure
+        page.screenshot(path=str(PLAN_SCREENSHOT), full_page=True)
+    finally:
+        page.context.close()
+    assert outside == [], f"requests left the loopback server: {outside}"
+    assert errors == [], f"browser errors: {errors}"
+    assert PLAN_SCREENSHOT.stat().st_size > 10_000

@@ -1,15 +1,19 @@
-"""Loading the demo cities and their inventories into the platform database.
+"""Loading the demo cities, their inventories and their plans into the platform database.
 
 The data are package files: ``kizuna/demo/data/cities.yaml`` (one profile per
-city, validated by `DemoCity`) and one long-layout inventory CSV per city. All
-inventories are read and computed before anything is written, and everything
-is written in one transaction, so a bad file leaves the database unchanged.
-Loading twice updates the rows in place instead of duplicating them.
+city, validated by `DemoCity`), one long-layout inventory CSV per city, and
+optionally a plan per city, ``plans/<city-slug>.yaml`` (a `kizuna.planning` plan
+file; a relative ``baseline.inventory`` such as ``../yokohama.csv`` is read
+relative to the plans folder). Every inventory is computed and every plan
+optimised before anything is written, and everything is written in one
+transaction, so a bad file leaves the database unchanged. Loading twice
+updates the rows in place instead of duplicating them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
@@ -23,9 +27,12 @@ from sqlalchemy.orm import Session
 
 from kizuna.errors import InputError, Location
 from kizuna.inventory import InventoryBook, InventoryResult, compute, read_inventory_file
+from kizuna.planning import load_plan, optimise
+from kizuna.planning.macc import macc_table
 from kizuna.server import store
 
 CITIES_FILE = "cities.yaml"
+PLANS_DIR = "plans"
 
 
 class DemoTarget(BaseModel):
@@ -79,6 +86,18 @@ class DemoSummary:
 
     cities: int
     inventories: int
+    plans: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPlan:
+    """A city's plan, optimised: what `load_demo` stores for it (JSON-ready)."""
+
+    slug: str
+    source_file: str  # relative to the demo data folder
+    plan: dict[str, Any]  # Plan.model_dump(mode="json"), inventory path as written
+    result: dict[str, Any]  # PlanResult.to_dict()
+    macc: list[dict[str, Any]]  # macc_table(plan) records, sorted by LCOA
 
 
 def demo_data_dir() -> Traversable:
@@ -147,12 +166,53 @@ def entries_records(book: InventoryBook, result: InventoryResult) -> list[dict[s
     return json.loads(pd.DataFrame(chosen).to_json(orient="records"))
 
 
+def read_demo_plans(data_dir: Traversable | Path | None, cities: list[DemoCity]) -> list[DemoPlan]:
+    """Read and optimise the plan files ``plans/<city-slug>.yaml`` of `data_dir`.
+
+    A city without a plan file has no plan; a plan file named after no city of
+    ``cities.yaml`` is an `InputError` (a misspelt name would otherwise be ignored).
+    """
+    folder = demo_data_dir() if data_dir is None else data_dir
+    plans_dir = folder.joinpath(PLANS_DIR)
+    if not plans_dir.is_dir():
+        return []
+    directory = Path(str(plans_dir))  # a real folder: plans name their inventory by path
+    slugs = {c.slug for c in cities}
+    files_found = sorted(directory.glob("*.yaml"))
+    orphans = [f.name for f in files_found if f.stem not in slugs]
+    if orphans:
+        raise InputError(
+            f"Plan files named after no city: {', '.join(orphans)}",
+            where=[Location(file=f"{PLANS_DIR}/{name}") for name in orphans],
+            hint=f"name each plan file <city-slug>.yaml after a city of {CITIES_FILE} "
+            f"({', '.join(sorted(slugs))})",
+        )
+    out = []
+    for path in files_found:
+        plan = load_plan(path)
+        result = optimise(plan)
+        stored = plan.model_dump(mode="json")
+        inventory = stored["baseline"].get("inventory")
+        if inventory:
+            stored["baseline"]["inventory"] = os.path.relpath(inventory, directory)
+        out.append(
+            DemoPlan(
+                slug=path.stem,
+                source_file=f"{PLANS_DIR}/{path.name}",
+                plan=stored,
+                result=result.to_dict(),
+                macc=json.loads(macc_table(plan).to_json(orient="records")),
+            )
+        )
+    return out
+
+
 def load_demo(session: Session, data_dir: Traversable | Path | None = None) -> DemoSummary:
     """Store the demo cities and their computed inventories, then commit.
 
     `data_dir` defaults to the packaged ``kizuna/demo/data``. Every file is
-    read and computed first; an `InputError` from any of them leaves the
-    database untouched. Running it again updates the stored rows.
+    read and computed (and every plan optimised) first; an error from any of
+    them leaves the database untouched. Running it again updates the stored rows.
     """
     folder = demo_data_dir() if data_dir is None else data_dir
     cities = read_demo_cities(folder)
@@ -168,6 +228,7 @@ def load_demo(session: Session, data_dir: Traversable | Path | None = None) -> D
                 hint=f"keep only the rows of {city.name}",
             )
         computed.append((city, book, results))
+    plans = {p.slug: p for p in read_demo_plans(folder, cities)}
 
     inventories = 0
     try:
@@ -195,8 +256,18 @@ def load_demo(session: Session, data_dir: Traversable | Path | None = None) -> D
                     entries=entries_records(book, result),
                 )
                 inventories += 1
+            plan = plans.get(city.slug)
+            if plan is not None:
+                store.upsert_plan(
+                    session,
+                    row,
+                    source_file=plan.source_file,
+                    plan=plan.plan,
+                    result=plan.result,
+                    macc=plan.macc,
+                )
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return DemoSummary(cities=len(computed), inventories=inventories)
+    return DemoSummary(cities=len(computed), inventories=inventories, plans=len(plans))

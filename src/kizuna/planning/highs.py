@@ -16,17 +16,19 @@ _BANNER_SHOWN = False
 
 
 @contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """HiGHS prints a banner on the C-level stdout when the first instance is made; send it
-    to stderr so that ``--format json`` output stays clean."""
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints a banner on the C-level stdout when the first instance is made; drop it
+    so that ``--format json`` output stays clean and the CLI quiet."""
     sys.stdout.flush()
     saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(devnull, 1)
         yield
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(devnull)
 
 
 def new_highs(threads: int = 1) -> highspy.Highs:
@@ -35,7 +37,7 @@ def new_highs(threads: int = 1) -> highspy.Highs:
     if _BANNER_SHOWN:
         h = highspy.Highs()
     else:
-        with _stdout_to_stderr():
+        with _quiet_stdout():
             h = highspy.Highs()
         _BANNER_SHOWN = True
     h.setOptionValue("output_flag", False)

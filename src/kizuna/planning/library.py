@@ -106,7 +106,9 @@ def _measure(
 ) -> dict[str, Any]:
     potential = float(pick["potential"])
     sources = entry.get("sources") or {}
-    cited = ", ".join(f"{k}: {v}" for k, v in sources.items())
+    cited = "; ".join(
+        f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in sources.items()
+    )
     measure = {
         "id": entry["id"],
         "name": entry["name"],

@@ -56,12 +56,28 @@ class DriverPath(_Model):
 class SectorBaseline(_Model):
     """One sector's BAU: base-year emissions (tCO2e, or from the inventory) and how they grow.
 
-    E(t) = E(base) x (1 + growth)^(t - base) x prod over drivers d of (D_d(t) / D_d(base))^e_d
+    E(t) = E(b) x (1 + growth)^(t - b) x prod_d (D_d(t) / D_d(b))^e_d
+                x [(1 - sum_k s_k) + sum_k s_k D_k(t) / D_k(b)]
+
+    with elasticities e_d and linear driver shares s_k (the share of the sector's
+    base-year emissions that moves in proportion to driver k, e.g. the part from grid
+    electricity following the grid factor). `refs` picks the inventory's GPC reference
+    numbers (or prefixes such as ``I.1``) that make up the sector; by default a sector
+    named like a GPC sector takes that sector's numbers.
     """
 
     emissions: float | None = Field(None, ge=0)
+    refs: list[str] = Field(default_factory=list)
     growth: float = Field(0.0, gt=-1)
     elasticities: dict[str, float] = Field(default_factory=dict)
+    driver_shares: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("driver_shares")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(not 0 <= v <= 1 for v in value.values()) or sum(value.values()) > 1:
+            raise ValueError("driver shares are fractions in [0, 1] that sum to at most 1")
+        return value
 
 
 class Baseline(_Model):
@@ -220,11 +236,9 @@ class Plan(_Model):
                     f"{m.abatement.driver!r} is not in baseline.drivers"
                 )
         for name, sector in self.baseline.sectors.items():
-            for driver in sector.elasticities:
+            for driver in [*sector.elasticities, *sector.driver_shares]:
                 if driver not in self.baseline.drivers:
-                    problems.append(
-                        f"baseline.sectors.{name}: elasticity for unknown driver {driver!r}"
-                    )
+                    problems.append(f"baseline.sectors.{name}: unknown driver {driver!r}")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -8,12 +8,13 @@ from sqlalchemy import text
 import kizuna
 from kizuna.server import store
 from kizuna.server.deps import SessionDep
-from kizuna.server.schemas import CityList, CityOut, ErrorOut, Health, InventoryList
+from kizuna.server.schemas import CityList, CityOut, ErrorOut, Health, InventoryList, PlanOut
 
 router = APIRouter(prefix="/api/v1", tags=["cities"])
 health_router = APIRouter(tags=["service"])
 
 _ERRORS = {404: {"model": ErrorOut, "description": "Unknown city"}}
+_PLAN_ERRORS = {404: {"model": ErrorOut, "description": "Unknown city, or a city without a plan"}}
 
 
 @router.get("/cities", response_model=CityList)
@@ -33,6 +34,13 @@ def list_inventories(slug: str, session: SessionDep) -> InventoryList:
     """The computed inventories of a city, oldest first (totals and breakdowns in tCO2e)."""
     city = store.get_city(session, slug)
     return InventoryList(city=city.slug, inventories=[inv.result for inv in city.inventories])
+
+
+@router.get("/cities/{slug}/plan", response_model=PlanOut, responses=_PLAN_ERRORS)
+def get_plan(slug: str, session: SessionDep) -> PlanOut:
+    """The city's plan with its least-cost roadmap (tCO2e, plan currency) and MACC."""
+    city = store.get_city(session, slug)
+    return PlanOut.from_plan(city, store.get_plan(city))
 
 
 @health_router.get("/healthz", response_model=Health)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.resources import files
-from pathlib import Path
 
 import plotly
 from fastapi import FastAPI
@@ -19,15 +17,15 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import kizuna
-from kizuna.errors import KizunaError
+from kizuna.reports.figures import plotly_js_path
+from kizuna.reports.rendering import template_filters
 from kizuna.server import api, pages
 from kizuna.server.db import create_all, make_engine, session_factory
 from kizuna.server.errors import install_error_handlers
-from kizuna.server.formatting import format_emissions, format_number, format_percent
 from kizuna.server.settings import Settings
 
 PLOTLY_URL = "/static/vendor/plotly.min.js"
@@ -46,26 +44,19 @@ SECURITY_HEADERS = {
 }
 
 
-def plotly_js_path() -> Path:
-    """The ``plotly.min.js`` bundled in the installed ``plotly`` Python package."""
-    path = Path(str(files("plotly").joinpath("package_data", "plotly.min.js")))
-    if not path.is_file():
-        raise KizunaError(
-            f"Plotly.js not found at {path}",
-            hint="reinstall the plotly Python package (pip install --force-reinstall plotly)",
-        )
-    return path
-
-
 def make_templates() -> Jinja2Templates:
-    """The page templates of ``kizuna.server/templates`` with Kizuna's number filters."""
+    """The page templates of ``kizuna.server/templates`` (and the shared parts of
+    ``kizuna.reports/templates``) with Kizuna's number filters."""
+    loader = ChoiceLoader(
+        [PackageLoader("kizuna.server", "templates"), PackageLoader("kizuna.reports", "templates")]
+    )
     env = Environment(
-        loader=PackageLoader("kizuna.server", "templates"),
+        loader=loader,
         autoescape=select_autoescape(default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(number=format_number, emissions=format_emissions, percent=format_percent)
+    env.filters.update(template_filters())
     env.globals.update(
         kizuna_version=kizuna.__version__,
         plotly_url=f"{PLOTLY_URL}?v={plotly.__version__}",

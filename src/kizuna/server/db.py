@@ -1,8 +1,9 @@
 """Platform state in a relational database: models, engine and sessions.
 
-Two tables for now: `City` (a profile with targets and sources) and
+Three tables for now: `City` (a profile with targets and sources),
 `Inventory` (one computed GPC inventory of a city for a year and GWP set,
-with the raw entries it was computed from). SQLite by default, any
+with the raw entries it was computed from) and `CityPlan` (a city's plan
+with its optimised roadmap and MACC). SQLite by default, any
 SQLAlchemy URL otherwise. The schema is made with `create_all` until the
 Alembic migrations arrive.
 """
@@ -73,6 +74,9 @@ class City(Base):
         cascade="all, delete-orphan",
         order_by="Inventory.year",
     )
+    plan: Mapped[CityPlan | None] = relationship(
+        back_populates="city", cascade="all, delete-orphan", uselist=False
+    )
 
     def latest_inventory(self) -> Inventory | None:
         """The inventory of the most recent year, or None."""
@@ -101,6 +105,32 @@ class Inventory(Base):
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     city: Mapped[City] = relationship(back_populates="inventories")
+
+
+class CityPlan(Base):
+    """A city's back-casting plan with its optimised roadmap (one plan per city for now).
+
+    Money is in the plan's `currency`, emissions in tCO2e (see `kizuna.planning.results`).
+    The JSON columns are deferred: listing cities with their plans does not read them.
+    """
+
+    __tablename__ = "city_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(
+        ForeignKey("city.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    source_file: Mapped[str] = mapped_column(String(300))
+    currency: Mapped[str] = mapped_column(String(3))
+    #: The validated plan: `kizuna.planning.Plan.model_dump(mode="json")`.
+    plan: Mapped[JSONDict] = mapped_column(deferred=True)
+    #: `kizuna.planning.PlanResult.to_dict()`: trajectory, milestones, measures, NPV.
+    result: Mapped[JSONDict] = mapped_column(deferred=True)
+    #: `kizuna.planning.macc.macc_table(plan)` as records, sorted by LCOA.
+    macc: Mapped[JSONList] = mapped_column(default=list, deferred=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    city: Mapped[City] = relationship(back_populates="plan")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -1,4 +1,4 @@
-"""The HTML pages: the cities table and one page per city."""
+"""The HTML pages: the cities table, one page per city and its plan page."""
 
 from __future__ import annotations
 
@@ -33,3 +33,11 @@ def city(
     found = store.get_city(session, slug)
     page = views.city_page(found, store.get_inventory(found, year))
     return request.app.state.templates.TemplateResponse(request, "city.html", {"page": page})
+
+
+@router.get("/cities/{slug}/plan")
+def plan(request: Request, slug: str, session: SessionDep) -> Response:
+    """A city's plan: summary, trajectory with abatement wedges, MACC, milestones, measures."""
+    found = store.get_city(session, slug)
+    page = views.plan_page(found, store.get_plan(found))
+    return request.app.state.templates.TemplateResponse(request, "plan.html", {"page": page})

@@ -1,4 +1,4 @@
-"""Reading and writing cities and inventories in the platform database.
+"""Reading and writing cities, inventories and plans in the platform database.
 
 Routes and loaders go through these functions rather than writing queries
 themselves, so that tenancy and visibility rules have one place to live when
@@ -8,13 +8,14 @@ they arrive.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kizuna.errors import NotFound
-from kizuna.server.db import City, Inventory
+from kizuna.server.db import City, CityPlan, Inventory
 
 #: City profile fields that `upsert_city` accepts.
 CITY_FIELDS = (
@@ -30,14 +31,22 @@ CITY_FIELDS = (
 
 
 def list_cities(session: Session) -> Sequence[City]:
-    """All cities with their inventories loaded, by name."""
-    stmt = select(City).options(selectinload(City.inventories)).order_by(City.name)
+    """All cities with their inventories (and their plans, without the plan data), by name."""
+    stmt = (
+        select(City)
+        .options(selectinload(City.inventories), selectinload(City.plan))
+        .order_by(City.name)
+    )
     return session.scalars(stmt).all()
 
 
 def get_city(session: Session, slug: str) -> City:
     """The city `slug` with its inventories; raises `NotFound` with the known slugs as a hint."""
-    stmt = select(City).options(selectinload(City.inventories)).where(City.slug == slug)
+    stmt = (
+        select(City)
+        .options(selectinload(City.inventories), selectinload(City.plan))
+        .where(City.slug == slug)
+    )
     city = session.scalars(stmt).one_or_none()
     if city is None:
         known = session.scalars(select(City.slug).order_by(City.slug)).all()
@@ -99,3 +108,38 @@ def upsert_inventory(
     inventory.entries = entries
     session.flush()
     return inventory
+
+
+def get_plan(city: City) -> CityPlan:
+    """The stored plan of `city`; raises `NotFound` when it has none."""
+    if city.plan is None:
+        raise NotFound(
+            f"{city.name} has no plan",
+            hint=f"add a plan file plans/{city.slug}.yaml to the demo data and reload "
+            "(kizuna demo), or see /api/v1/cities for the cities with a plan",
+        )
+    return city.plan
+
+
+def upsert_plan(
+    session: Session,
+    city: City,
+    *,
+    source_file: str,
+    plan: dict[str, Any],
+    result: dict[str, Any],
+    macc: list[dict[str, Any]],
+) -> CityPlan:
+    """Create or replace the plan of `city` (its inputs, optimised result and MACC records)."""
+    stored = session.scalars(select(CityPlan).where(CityPlan.city_id == city.id)).one_or_none()
+    if stored is None:
+        stored = CityPlan(city=city)
+        session.add(stored)
+    stored.source_file = source_file
+    stored.currency = str(result["currency"])
+    stored.plan = plan
+    stored.result = result
+    stored.macc = macc
+    stored.computed_at = datetime.now(UTC)
+    session.flush()
+    return stored

@@ -1,8 +1,8 @@
-"""What the pages show, built from the stored cities and inventories.
+"""What the pages show, built from the stored cities, inventories and plans.
 
 These functions only select and arrange stored results for the templates;
 every figure was computed by `kizuna.inventory` when the inventory was
-loaded.
+loaded, or by `kizuna.planning` when the plan was optimised.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Any
 
 from kizuna.inventory import NOTATION_KEYS
 from kizuna.reference.gpc import SECTOR_ORDER
-from kizuna.server.charts import LEVEL_LABELS, Figure, sector_scope_figure, totals_figure
-from kizuna.server.db import City, Inventory
-from kizuna.server.formatting import EmissionUnit, per_capita, pick_unit
+from kizuna.reports.formatting import EmissionUnit, per_capita, pick_unit
+from kizuna.reports.inventory_charts import LEVEL_LABELS, Figure, sector_scope_figure, totals_figure
+from kizuna.reports.plan_view import PlanView, plan_view
+from kizuna.server.db import City, CityPlan, Inventory
 
 STATUS_LABELS = {"value": "Value", "notation": "Notation key", "missing": "Missing"}
 
@@ -145,3 +146,17 @@ def completeness_groups(result: dict[str, Any]) -> list[CompletenessGroup]:
         CompletenessGroup(sector, rows)
         for sector, rows in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order)))
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPage:
+    """The plan page of a city: the shared plan view (`kizuna.reports.plan_view`)."""
+
+    city: City
+    stored: CityPlan
+    view: PlanView
+
+
+def plan_page(city: City, stored: CityPlan) -> PlanPage:
+    """The view of the stored plan of `city`, arranged as in the plan report."""
+    return PlanPage(city, stored, plan_view(stored.plan, stored.result, stored.macc))

@@ -1,9 +1,7 @@
-"""Plotly figures of an inventory, as plain JSON-ready dicts.
+"""Plotly figures of a GPC inventory, as plain JSON-ready dicts (see `kizuna.reports.figures`).
 
-The pages embed these dicts as JSON and ``static/kizuna.js`` draws them with
-the Plotly.js that ships inside the ``plotly`` Python package. Building plain
-dicts (not ``plotly.graph_objects``) keeps page rendering fast and the output
-easy to test.
+Emissions are given in tCO2e and drawn in the `EmissionUnit` passed in (the
+axis title names it).
 """
 
 from __future__ import annotations
@@ -12,9 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kizuna.reference.gpc import SECTOR_ORDER
-from kizuna.server.formatting import EmissionUnit, decimals_for
-
-Figure = dict[str, Any]
+from kizuna.reports.figures import Figure, base_layout
+from kizuna.reports.formatting import EmissionUnit, decimals_for
 
 #: Reporting levels shown on the pages, with their display names.
 LEVEL_LABELS: dict[str, str] = {
@@ -31,32 +28,17 @@ LEVEL_STYLES = {
     "basic_plus": ("dash", "diamond"),
     "territorial": ("dot", "square"),
 }
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
 
 def _layout(unit: EmissionUnit, **extra: Any) -> dict[str, Any]:
-    layout: dict[str, Any] = {
-        "font": FONT,
-        "margin": {"l": 70, "r": 20, "t": 10, "b": 60},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"orientation": "h", "x": 0, "y": 1.12},
-        "yaxis": {
-            "title": {"text": unit.label},
-            "tickformat": ",",
-            "gridcolor": "#e5e8eb",
-            "zerolinecolor": "#aab2bd",
-        },
-        "hovermode": "closest",
-    }
-    layout.update(extra)
-    return layout
+    return base_layout(unit.label, **extra)
 
 
 def sector_scope_figure(
     by_sector_scope: Mapping[str, Mapping[str, float]], unit: EmissionUnit
 ) -> Figure:
-    """Stacked bars: one bar per GPC sector (in GPC order), one colour per scope."""
+    """Stacked bars of emissions (tCO2e by sector and scope, drawn in `unit`): one bar per
+    GPC sector (in GPC order), one colour per scope."""
     sectors = [s for s in SECTOR_ORDER if s in by_sector_scope]
     sectors += sorted(set(by_sector_scope) - set(sectors))
     fmt = ",.2f" if decimals_for(unit) else ",.0f"
@@ -84,7 +66,8 @@ def sector_scope_figure(
 def totals_figure(
     totals_by_year: Sequence[tuple[int, Mapping[str, float]]], unit: EmissionUnit
 ) -> Figure:
-    """Lines of the BASIC, BASIC+ and territorial totals across inventory years."""
+    """Lines of the BASIC, BASIC+ and territorial totals (tCO2e, drawn in `unit`) across
+    inventory years."""
     years = [year for year, _ in totals_by_year]
     fmt = ",.2f" if decimals_for(unit) else ",.0f"
     data = []

@@ -1,4 +1,4 @@
-"""Number formatting of the pages."""
+"""Number formatting of pages and reports: units, separators, money."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kizuna.server.formatting import (
+from kizuna.reports.formatting import (
     KTCO2E,
     MTCO2E,
     TCO2E,
@@ -53,3 +53,19 @@ def test_per_capita_and_percent() -> None:
     assert per_capita(None, 10) is None
     assert format_percent(0.46) == "46 %"
     assert format_percent(None) == "–"
+
+
+def test_money_units() -> None:
+    from kizuna.reports.formatting import MoneyUnit, format_money, pick_money_unit
+    from kizuna.reports.rendering import format_amount
+
+    assert pick_money_unit([9_999.0], "JPY") == MoneyUnit("JPY")
+    assert pick_money_unit([-25_000.0, None], "EUR").label == "thousand EUR"
+    assert pick_money_unit([534e9], "JPY").label == "billion JPY"
+    assert pick_money_unit([9.9e9], "JPY").label == "million JPY"
+    assert format_money(75e9, MoneyUnit("JPY", 1e9)) == "75.0"
+    assert format_money(534e9, MoneyUnit("JPY", 1e9)) == "534"
+    assert format_money(-1_234_567, MoneyUnit("JPY")) == "-1,234,567"
+    assert format_amount(161.8e9, "JPY") == "162 billion JPY"
+    assert format_amount(830, "USD") == "830 USD"
+    assert format_amount(None, "USD") == "– USD"

@@ -89,7 +89,7 @@ def macc_sweep(
                 "ambition": float(f),
                 "year": first_year,
                 "abatement_tco2e": result.bau[first_year] - result.emissions[first_year],
-                "marginal_cost": milestone.marginal_cost if milestone else None,
+                "marginal_cost": milestone.marginal_cost + 0.0 if milestone else None,  # no -0.0
                 "gap_tco2e": milestone.gap if milestone else None,
                 "npv": result.npv,
             }

@@ -1,34 +1,50 @@
 """The web application factory: ``create_app(settings) -> FastAPI``.
 
-Everything a page needs is served by this app: our templates and CSS from the
-package, and Plotly.js from the installed ``plotly`` Python package. Pages
-reference no outside host, and a Content-Security-Policy tells browsers to
-load nothing from one, so the dashboard works in closed city networks.
+Everything a page needs is served by this app: our templates, CSS and HTMX from
+the package, Plotly.js from the installed ``plotly`` Python package and the
+interactive API docs (Swagger UI) from the installed ``swagger-ui-bundle-v2``
+package. Pages reference no outside host, and a Content-Security-Policy tells
+browsers to load nothing from one, so the dashboard works in closed city networks.
+Pages speak English or Japanese (`kizuna.server.i18n`).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import plotly
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from swagger_ui_bundle import swagger_ui_path
 
 import kizuna
+from kizuna.errors import NotFound
 from kizuna.reports.figures import plotly_js_path
+from kizuna.reports.i18n import install_i18n
 from kizuna.reports.rendering import template_filters
-from kizuna.server import api, pages
+from kizuna.server import api, i18n, pages
 from kizuna.server.db import create_all, make_engine, session_factory
 from kizuna.server.errors import install_error_handlers
 from kizuna.server.settings import Settings
 
 PLOTLY_URL = "/static/vendor/plotly.min.js"
+#: HTMX, committed under ``static/vendor`` (see ``static/vendor/README.md``).
+HTMX_URL = "/static/vendor/htmx.min.js"
+HTMX_VERSION = "2.0.11"
+#: The OpenAPI description and the interactive API docs, under the API's prefix.
+OPENAPI_URL = "/api/v1/openapi.json"
+DOCS_URL = "/api/v1/docs"
+#: Swagger UI's files, served from the installed swagger-ui-bundle-v2 package.
+SWAGGER_URL = "/static/vendor/swagger-ui"
+SWAGGER_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
+CACHE_A_WEEK = {"cache-control": "public, max-age=604800"}
 
 #: Browsers load scripts, styles, images and data from this server only. Plotly.js
 #: adds <style> elements at run time, hence 'unsafe-inline' for styles (not scripts).
@@ -46,7 +62,8 @@ SECURITY_HEADERS = {
 
 def make_templates() -> Jinja2Templates:
     """The page templates of ``kizuna.server/templates`` (and the shared parts of
-    ``kizuna.reports/templates``) with Kizuna's number filters."""
+    ``kizuna.reports/templates``) with Kizuna's number filters, gettext (the request's
+    language, from `kizuna.server.i18n.template_context`) and the asset addresses."""
     loader = ChoiceLoader(
         [PackageLoader("kizuna.server", "templates"), PackageLoader("kizuna.reports", "templates")]
     )
@@ -57,11 +74,16 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(template_filters())
+    install_i18n(env)
     env.globals.update(
         kizuna_version=kizuna.__version__,
         plotly_url=f"{PLOTLY_URL}?v={plotly.__version__}",
+        htmx_url=f"{HTMX_URL}?v={HTMX_VERSION}",
+        swagger_url=SWAGGER_URL,
+        openapi_url=OPENAPI_URL,
+        docs_url=DOCS_URL,
     )
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[i18n.template_context])
 
 
 class SecurityHeaders:
@@ -106,9 +128,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Kizuna",
         version=kizuna.__version__,
         summary="GHG inventories of cities working towards carbon neutrality.",
-        # The interactive docs load their assets from a CDN; /openapi.json stays.
+        # FastAPI's own docs pages load their assets from a CDN: ours are below.
         docs_url=None,
         redoc_url=None,
+        openapi_url=OPENAPI_URL,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -119,11 +142,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get(PLOTLY_URL, include_in_schema=False)
     def plotly_bundle() -> FileResponse:
         """Plotly.js from the installed plotly package (no CDN)."""
+        return FileResponse(plotly_js, media_type="text/javascript", headers=CACHE_A_WEEK)
+
+    @app.get(SWAGGER_URL + "/{name}", include_in_schema=False)
+    def swagger_asset(name: str) -> FileResponse:
+        """Swagger UI's script and stylesheet from the installed package (no CDN)."""
+        if name not in SWAGGER_FILES:
+            known = ", ".join(SWAGGER_FILES)
+            raise NotFound(f"No Swagger UI file {name!r}", hint=f"one of: {known}")
         return FileResponse(
-            plotly_js,
-            media_type="text/javascript",
-            headers={"cache-control": "public, max-age=604800"},
+            Path(str(swagger_ui_path)) / name, media_type=SWAGGER_FILES[name], headers=CACHE_A_WEEK
         )
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """The interactive API docs (Swagger UI), drawn from this server only."""
+        return request.app.state.templates.TemplateResponse(request, "api_docs.html", {})
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_moved() -> RedirectResponse:
+        """The OpenAPI description moved under the API's prefix."""
+        return RedirectResponse(OPENAPI_URL, status_code=308)
 
     app.mount("/static", StaticFiles(packages=[("kizuna.server", "static")]), name="static")
     app.include_router(pages.router)
@@ -131,5 +170,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.health_router)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(i18n.LanguageMiddleware)
     app.add_middleware(SecurityHeaders)
     return app

@@ -1,4 +1,8 @@
-"""The HTML pages: the cities table, one page per city and its plan page."""
+"""The HTML pages: the cities table, one page per city and its plan page.
+
+Pages speak the request's language (`kizuna.server.i18n`): the templates translate
+their texts, and the charts built in English by `kizuna.reports` are translated here.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kizuna.reports.figures import Figure
+from kizuna.reports.i18n import translate_figure
 from kizuna.server import store, views
 from kizuna.server.deps import SessionDep
+from kizuna.server.i18n import request_translations
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def _translated(request: Request, charts: dict[str, Figure]) -> dict[str, Figure]:
+    """`charts` in the language of `request`."""
+    translations = request_translations(request)
+    return {name: translate_figure(figure, translations) for name, figure in charts.items()}
 
 
 @router.get("/")
@@ -32,6 +45,7 @@ def city(
     """A city's inventory for one year: totals, charts, completeness, targets and sources."""
     found = store.get_city(session, slug)
     page = views.city_page(found, store.get_inventory(found, year))
+    page.charts = _translated(request, page.charts)
     return request.app.state.templates.TemplateResponse(request, "city.html", {"page": page})
 
 
@@ -40,4 +54,5 @@ def plan(request: Request, slug: str, session: SessionDep) -> Response:
     """A city's plan: summary, trajectory with abatement wedges, MACC, milestones, measures."""
     found = store.get_city(session, slug)
     page = views.plan_page(found, store.get_plan(found))
+    page.view.charts = _translated(request, page.view.charts)
     return request.app.state.templates.TemplateResponse(request, "plan.html", {"page": page})

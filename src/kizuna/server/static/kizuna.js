@@ -2,18 +2,27 @@
  *
  * Each chart is a <script type="application/json" data-chart-for="ID"> holding a
  * Plotly figure ({data, layout}) for the element with that ID. No inline scripts:
- * the Content-Security-Policy allows scripts from this server only.
+ * the Content-Security-Policy allows scripts from this server only. Content that
+ * HTMX swaps in (htmx:load) gets its charts and helpers the same way.
  */
 (function () {
   "use strict";
 
   var CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
 
-  function drawCharts() {
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) {
+      found.unshift(root);
+    }
+    return found;
+  }
+
+  function drawCharts(root) {
     if (typeof window.Plotly === "undefined") {
       return;
     }
-    document.querySelectorAll("script[data-chart-for]").forEach(function (node) {
+    within(root, "script[data-chart-for]").forEach(function (node) {
       var target = document.getElementById(node.getAttribute("data-chart-for"));
       if (!target) {
         return;
@@ -23,8 +32,8 @@
     });
   }
 
-  function autosubmit() {
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+  function autosubmit(root) {
+    within(root, "select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () {
         select.form.submit();
       });
@@ -40,7 +49,15 @@
   }
 
   ready(function () {
-    drawCharts();
-    autosubmit();
+    drawCharts(document);
+    autosubmit(document);
+  });
+
+  // HTMX (loaded with defer by every page) fires htmx:load on each element it swaps in
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target !== document.body) {
+      drawCharts(event.target);
+      autosubmit(event.target);
+    }
   });
 })();

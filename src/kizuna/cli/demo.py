@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from rich.table import Table
 
 from kizuna.cli.console import out, reported_errors
 from kizuna.demo import load_demo
@@ -46,10 +47,18 @@ def demo(
         with status, app.state.sessionmaker() as session:
             summary = load_demo(session)
     out.print(
-        f"Loaded {summary.cities} cities and {summary.inventories} inventories "
+        f"Loaded {summary.cities} cities, {summary.inventories} inventories and "
+        f"{summary.plans} plans "
         f"into {settings.database_url}",
         highlight=False,
     )
+    if summary.logins:
+        table = Table(title="Demo accounts (demo passwords; sign-in pages are still to come)")
+        for name in ("Email", "Password", "Organisation", "Role"):
+            table.add_column(name)
+        for login in summary.logins:
+            table.add_row(login.email, login.password, login.organisation, login.role)
+        out.print(table)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(
         f"Kizuna dashboard: [bold link=http://{shown_host}:{port}/]http://{shown_host}:{port}/[/]"

@@ -25,11 +25,23 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
+from kizuna.demo.accounts import (
+    CITY_SHARING,
+    LICENCE,
+    OTHER_ORGANISATIONS,
+    CitySharing,
+    DemoLogin,
+    city_government,
+    seed_organisations,
+    share_with_partners,
+)
 from kizuna.errors import InputError, Location
 from kizuna.inventory import InventoryBook, InventoryResult, compute, read_inventory_file
 from kizuna.planning import load_plan, optimise
 from kizuna.planning.macc import macc_table
 from kizuna.server import store
+from kizuna.server.tables import City, CityPlan, Inventory, Organisation, Visibility
+from kizuna.server.tenancy import SYSTEM, record
 
 CITIES_FILE = "cities.yaml"
 PLANS_DIR = "plans"
@@ -82,11 +94,13 @@ class DemoCity(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
-    """What `load_demo` stored."""
+    """What `load_demo` stored, and the demo users' sign-ins (see `kizuna.demo.accounts`)."""
 
     cities: int
     inventories: int
     plans: int = 0
+    organisations: int = 0
+    logins: tuple[DemoLogin, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,11 +222,14 @@ def read_demo_plans(data_dir: Traversable | Path | None, cities: list[DemoCity])
 
 
 def load_demo(session: Session, data_dir: Traversable | Path | None = None) -> DemoSummary:
-    """Store the demo cities and their computed inventories, then commit.
+    """Store the demo cities, their computed inventories and plans, and the demo accounts; commit.
 
     `data_dir` defaults to the packaged ``kizuna/demo/data``. Every file is
     read and computed (and every plan optimised) first; an error from any of
     them leaves the database untouched. Running it again updates the stored rows.
+    Each city is owned by its government; the startup, university and network
+    secretariat of `kizuna.demo.accounts` come along, and the summary lists the
+    demo users' logins (for ``kizuna demo`` to print).
     """
     folder = demo_data_dir() if data_dir is None else data_dir
     cities = read_demo_cities(folder)
@@ -230,44 +247,103 @@ def load_demo(session: Session, data_dir: Traversable | Path | None = None) -> D
         computed.append((city, book, results))
     plans = {p.slug: p for p in read_demo_plans(folder, cities)}
 
+    governments = [city_government(c.slug, c.name, c.name_ja) for c, _, _ in computed]
     inventories = 0
     try:
+        orgs, logins = seed_organisations(session, [*governments, *OTHER_ORGANISATIONS])
         for city, book, results in computed:
-            row = store.upsert_city(
-                session,
-                city.slug,
-                name=city.name,
-                name_ja=city.name_ja,
-                country=city.country,
-                population=city.population,
-                population_year=city.population_year,
-                targets=[t.model_dump(exclude_none=True) for t in city.targets],
-                sources=[s.model_dump(exclude_none=True) for s in city.sources],
-                notes=city.notes,
-            )
-            for result in results:
-                store.upsert_inventory(
-                    session,
-                    row,
-                    year=result.year,
-                    gwp=result.gwp,
-                    source_file=city.inventory,
-                    result=result.to_dict(),
-                    entries=entries_records(book, result),
-                )
-                inventories += 1
-            plan = plans.get(city.slug)
-            if plan is not None:
-                store.upsert_plan(
-                    session,
-                    row,
-                    source_file=plan.source_file,
-                    plan=plan.plan,
-                    result=plan.result,
-                    macc=plan.macc,
-                )
+            inventories += _store_city(session, orgs, city, book, results, plans.get(city.slug))
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return DemoSummary(cities=len(computed), inventories=inventories, plans=len(plans))
+    return DemoSummary(
+        cities=len(computed),
+        inventories=inventories,
+        plans=len(plans),
+        organisations=len(orgs),
+        logins=tuple(logins),
+    )
+
+
+def _store_city(
+    session: Session,
+    orgs: dict[str, Organisation],
+    city: DemoCity,
+    book: InventoryBook,
+    results: list[InventoryResult],
+    plan: DemoPlan | None,
+) -> int:
+    """Store one demo city, owned by its government, with the sharing of `CITY_SHARING`.
+
+    Written as the system (`SYSTEM`), each object with an audit entry; returns
+    how many inventories were stored.
+    """
+    owner = orgs[city.slug]
+    sharing = CITY_SHARING.get(city.slug, CitySharing())
+    row = store.upsert_city(
+        session,
+        city.slug,
+        owner_org_id=owner.id,
+        visibility=Visibility.PUBLIC,
+        licence=LICENCE,
+        name=city.name,
+        name_ja=city.name_ja,
+        country=city.country,
+        population=city.population,
+        population_year=city.population_year,
+        targets=[t.model_dump(exclude_none=True) for t in city.targets],
+        sources=[s.model_dump(exclude_none=True) for s in city.sources],
+        notes=city.notes,
+    )
+    _own_and_audit(session, row, city.slug)
+    latest = max((r.year for r in results), default=None)
+    for result in results:
+        visibility = sharing.inventory(latest=result.year == latest)
+        inventory = store.upsert_inventory(
+            session,
+            row,
+            year=result.year,
+            gwp=result.gwp,
+            source_file=city.inventory,
+            result=result.to_dict(),
+            entries=entries_records(book, result),
+            visibility=visibility,
+            licence=LICENCE,
+        )
+        _own_and_audit(session, inventory, city.slug, owner.id)
+        if visibility is Visibility.PARTNERS:
+            share_with_partners(session, inventory, sharing.partners, orgs)
+    if plan is not None:
+        stored = store.upsert_plan(
+            session,
+            row,
+            source_file=plan.source_file,
+            plan=plan.plan,
+            result=plan.result,
+            macc=plan.macc,
+            visibility=sharing.plan,
+            licence=LICENCE,
+        )
+        _own_and_audit(session, stored, city.slug, owner.id)
+        if sharing.plan is Visibility.PARTNERS:
+            share_with_partners(session, stored, sharing.partners, orgs)
+    return len(results)
+
+
+def _own_and_audit(
+    session: Session, obj: City | Inventory | CityPlan, slug: str, owner_id: int | None = None
+) -> None:
+    """Give `obj` to `owner_id` (when given) and record that the demo loader saved it."""
+    if owner_id is not None:
+        obj.owner_org_id = owner_id
+    session.flush()
+    record(
+        session,
+        SYSTEM,
+        f"{obj.shared_type}.save",
+        organisation_id=obj.owner_org_id,
+        object_type=obj.shared_type,
+        object_id=obj.id,
+        details={"city": slug, "visibility": obj.visibility.value, "source": "demo"},
+    )

@@ -30,7 +30,7 @@ from kizuna.reports.figures import plotly_js_path
 from kizuna.reports.i18n import install_i18n
 from kizuna.reports.rendering import template_filters
 from kizuna.server import api, i18n, pages
-from kizuna.server.db import create_all, make_engine, session_factory
+from kizuna.server.db import make_engine, migrate, session_factory
 from kizuna.server.errors import install_error_handlers
 from kizuna.server.settings import Settings
 
@@ -113,10 +113,10 @@ class SecurityHeaders:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """A Kizuna web app on the database of `settings` (tables are created if missing)."""
+    """A Kizuna web app on the database of `settings` (schema migrated to the newest)."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
-    create_all(engine)
+    migrate(engine)  # Alembic upgrade head: the same migrations on SQLite and PostgreSQL
     plotly_js = plotly_js_path()
 
     @asynccontextmanager

@@ -11,10 +11,18 @@ Environment variables:
   user data folder (see `default_database_url`). PostgreSQL works the same way
   (``postgresql+psycopg://user@host/kizuna``).
 - ``KIZUNA_HOST``, ``KIZUNA_PORT``: where ``kizuna demo`` and ``uvicorn`` listen.
+- ``KIZUNA_SESSION_HOURS``: how long a web session lasts (default 12).
+- ``KIZUNA_LOGIN_MAX_FAILURES``, ``KIZUNA_LOGIN_WINDOW_MINUTES``: the sign-in rate
+  limit, failed attempts per email per window (default 5 per 15 minutes).
+- ``KIZUNA_TOKEN_DAYS``: how long a new API token lives by default (default 90).
+
+The tenancy service (`kizuna.server.tenancy`) takes these as arguments; the
+routes pass them from here (`session_lifetime`, `login_window`, `token_lifetime`).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import platformdirs
@@ -48,3 +56,30 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Interface to listen on.")
     port: int = Field(default=8000, ge=0, le=65535, description="TCP port to listen on.")
+    session_hours: float = Field(
+        default=12, gt=0, le=24 * 30, description="Lifetime of a web session, in hours."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins per email allowed within the window."
+    )
+    login_window_minutes: float = Field(
+        default=15, gt=0, description="The window of the sign-in rate limit, in minutes."
+    )
+    token_days: float = Field(
+        default=90, gt=0, description="Default lifetime of a new API token, in days."
+    )
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        """`session_hours` as a timedelta."""
+        return timedelta(hours=self.session_hours)
+
+    @property
+    def login_window(self) -> timedelta:
+        """`login_window_minutes` as a timedelta."""
+        return timedelta(minutes=self.login_window_minutes)
+
+    @property
+    def token_lifetime(self) -> timedelta:
+        """`token_days` as a timedelta."""
+        return timedelta(days=self.token_days)

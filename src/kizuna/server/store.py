@@ -1,8 +1,10 @@
-"""Reading and writing cities, inventories and plans in the platform database.
+"""Reading and writing cities, inventories and plans in the platform database, unchecked.
 
-Routes and loaders go through these functions rather than writing queries
-themselves, so that tenancy and visibility rules have one place to live when
-they arrive.
+These functions apply no tenancy rule: they are the storage primitives under
+`kizuna.server.tenancy`, which checks roles and visibility, writes the audit
+log and calls them. Routes serving someone read through
+`kizuna.server.tenancy.queries` (filtered by visibility) and write through the
+tenancy service; the reads here are for trusted callers (the CLI, tests).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kizuna.errors import NotFound
-from kizuna.server.db import City, CityPlan, Inventory
+from kizuna.server.tables import City, CityPlan, Inventory, Visibility
 
 #: City profile fields that `upsert_city` accepts.
 CITY_FIELDS = (
@@ -28,6 +30,8 @@ CITY_FIELDS = (
     "sources",
     "notes",
 )
+#: Ownership and sharing fields that `upsert_city` also accepts.
+SHARING_FIELDS = ("owner_org_id", "visibility", "licence")
 
 
 def list_cities(session: Session) -> Sequence[City]:
@@ -70,12 +74,17 @@ def get_inventory(city: City, year: int | None) -> Inventory | None:
 
 
 def upsert_city(session: Session, slug: str, **fields: Any) -> City:
-    """Create the city `slug` or update its profile fields (see `CITY_FIELDS`)."""
-    unknown = set(fields) - set(CITY_FIELDS)
+    """Create the city `slug` or update its profile fields (`CITY_FIELDS`, `SHARING_FIELDS`).
+
+    A new city needs ``owner_org_id``; its visibility defaults to private.
+    """
+    unknown = set(fields) - set(CITY_FIELDS) - set(SHARING_FIELDS)
     if unknown:
         raise TypeError(f"unknown city fields: {sorted(unknown)}")
     city = session.scalars(select(City).where(City.slug == slug)).one_or_none()
     if city is None:
+        if fields.get("owner_org_id") is None:
+            raise TypeError(f"a new city ({slug!r}) needs owner_org_id")
         city = City(slug=slug, **fields)
         session.add(city)
     else:
@@ -94,15 +103,22 @@ def upsert_inventory(
     source_file: str,
     result: dict[str, Any],
     entries: list[dict[str, Any]],
+    visibility: Visibility | None = None,
+    licence: str | None = None,
 ) -> Inventory:
-    """Create or replace the inventory of `city` for (`year`, `gwp`)."""
+    """Create or replace the inventory of `city` for (`year`, `gwp`).
+
+    A new inventory belongs to the city's owner and is private unless
+    `visibility` says otherwise; a replaced one keeps its sharing unless given.
+    """
     stmt = select(Inventory).where(
         Inventory.city_id == city.id, Inventory.year == year, Inventory.gwp == gwp
     )
     inventory = session.scalars(stmt).one_or_none()
     if inventory is None:
-        inventory = Inventory(city=city, year=year, gwp=gwp)
+        inventory = Inventory(city=city, year=year, gwp=gwp, owner_org_id=city.owner_org_id)
         session.add(inventory)
+    _share(inventory, visibility, licence)
     inventory.source_file = source_file
     inventory.result = result
     inventory.entries = entries
@@ -129,12 +145,18 @@ def upsert_plan(
     plan: dict[str, Any],
     result: dict[str, Any],
     macc: list[dict[str, Any]],
+    visibility: Visibility | None = None,
+    licence: str | None = None,
 ) -> CityPlan:
-    """Create or replace the plan of `city` (its inputs, optimised result and MACC records)."""
+    """Create or replace the plan of `city` (its inputs, optimised result and MACC records).
+
+    Sharing as for `upsert_inventory`: a new plan is the city owner's and private by default.
+    """
     stored = session.scalars(select(CityPlan).where(CityPlan.city_id == city.id)).one_or_none()
     if stored is None:
-        stored = CityPlan(city=city)
+        stored = CityPlan(city=city, owner_org_id=city.owner_org_id)
         session.add(stored)
+    _share(stored, visibility, licence)
     stored.source_file = source_file
     stored.currency = str(result["currency"])
     stored.plan = plan
@@ -143,3 +165,12 @@ def upsert_plan(
     stored.computed_at = datetime.now(UTC)
     session.flush()
     return stored
+
+
+def _share(obj: Inventory | CityPlan, visibility: Visibility | None, licence: str | None) -> None:
+    """Set the visibility and licence of `obj` when given; a new object defaults to private."""
+    if visibility is not None:
+        obj.visibility = visibility
+        obj.licence = licence
+    elif obj.visibility is None:
+        obj.visibility = Visibility.PRIVATE

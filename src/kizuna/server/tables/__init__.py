@@ -1,0 +1,57 @@
+"""The platform's tables (SQLAlchemy 2 typed models), one module per concept.
+
+- `base`: the declarative base, `UtcDateTime`, the enumerations.
+- `places`: `City`, `Inventory`, `CityPlan`: the shared objects.
+- `accounts`: organisations, users, memberships, API tokens, web sessions, login attempts.
+- `sharing`: shares with partner organisations and the append-only audit log.
+
+The schema itself is made by the Alembic migrations in ``kizuna/server/migrations``
+(`kizuna.server.db.migrate`), never by ``create_all``.
+"""
+
+from kizuna.server.tables.accounts import (
+    ApiToken,
+    LoginAttempt,
+    Membership,
+    Organisation,
+    User,
+    WebSession,
+    normalise_email,
+)
+from kizuna.server.tables.base import (
+    Base,
+    JSONDict,
+    JSONList,
+    OrgKind,
+    Role,
+    UtcDateTime,
+    Visibility,
+    utcnow,
+)
+from kizuna.server.tables.places import SHARED_TYPES, City, CityPlan, Inventory, SharedObject
+from kizuna.server.tables.sharing import AuditEntry, Share
+
+__all__ = [
+    "SHARED_TYPES",
+    "ApiToken",
+    "AuditEntry",
+    "Base",
+    "City",
+    "CityPlan",
+    "Inventory",
+    "JSONDict",
+    "JSONList",
+    "LoginAttempt",
+    "Membership",
+    "OrgKind",
+    "Organisation",
+    "Role",
+    "Share",
+    "SharedObject",
+    "User",
+    "UtcDateTime",
+    "Visibility",
+    "WebSession",
+    "normalise_email",
+    "utcnow",
+]

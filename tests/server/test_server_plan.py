@@ -121,7 +121,7 @@ def test_city_without_a_plan_is_a_404(client: TestClient) -> None:
     assert r.headers["content-type"] == "application/json"
     error = r.json()["error"]
     assert (error["code"], error["message"]) == ("not_found", "Emptyburg has no plan")
-    assert "plans/emptyburg.yaml" in error["hint"]
+    assert "/api/v1/cities" in error["hint"]  # same hint as a plan hidden from the caller
     page = client.get("/cities/emptyburg/plan", headers=HTML)
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")

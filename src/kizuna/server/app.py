@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import plotly
 from fastapi import FastAPI, Request
@@ -83,7 +84,19 @@ def make_templates() -> Jinja2Templates:
         openapi_url=OPENAPI_URL,
         docs_url=DOCS_URL,
     )
-    return Jinja2Templates(env=env, context_processors=[i18n.template_context])
+    return Jinja2Templates(env=env, context_processors=[i18n.template_context, account_context])
+
+
+def account_context(request: Request) -> dict[str, Any]:
+    """Who is signed in, for the header: ``account`` (a name, or None) and the session's
+    ``session_csrf`` for the sign-out form. Set by `kizuna.server.deps.get_auth`;
+    pages rendered without it (such as some error pages) show the sign-in link."""
+    auth = getattr(request.state, "auth", None)
+    web_session = getattr(auth, "web_session", None)
+    if web_session is None:
+        return {"account": None, "session_csrf": None}
+    user = web_session.user
+    return {"account": user.display_name or user.email, "session_csrf": web_session.csrf_token}
 
 
 class SecurityHeaders:

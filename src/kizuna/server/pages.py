@@ -1,4 +1,7 @@
-"""The HTML pages: the cities table, one page per city and its plan page.
+"""The HTML pages: the cities table, one page per city and its plan page, signing in and out.
+
+Pages show what the request's principal may read (`kizuna.server.deps.get_auth`);
+a hidden city, inventory or plan is the same 404 page as a missing one.
 
 Pages speak the request's language (`kizuna.server.i18n`): the templates translate
 their texts, and the charts built in English by `kizuna.reports` are translated here.
@@ -6,15 +9,18 @@ their texts, and the charts built in English by `kizuna.reports` are translated 
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kizuna.errors import Forbidden
 from kizuna.reports.figures import Figure
 from kizuna.reports.i18n import translate_figure
-from kizuna.server import store, views
-from kizuna.server.deps import SessionDep
+from kizuna.server import tenancy, views
+from kizuna.server.deps import SESSION_COOKIE, AuthDep, SessionDep
 from kizuna.server.i18n import request_translations
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -27,9 +33,9 @@ def _translated(request: Request, charts: dict[str, Figure]) -> dict[str, Figure
 
 
 @router.get("/")
-def index(request: Request, session: SessionDep) -> Response:
+def index(request: Request, session: SessionDep, auth: AuthDep) -> Response:
     """The cities of this instance with the totals of their latest inventory."""
-    rows, unit = views.city_rows(store.list_cities(session))
+    rows, unit = views.city_rows(tenancy.list_cities(session, auth.principal))
     return request.app.state.templates.TemplateResponse(
         request, "index.html", {"rows": rows, "unit": unit}
     )
@@ -40,19 +46,158 @@ def city(
     request: Request,
     slug: str,
     session: SessionDep,
+    auth: AuthDep,
     year: Annotated[int | None, Query(description="Inventory year; the latest by default")] = None,
 ) -> Response:
     """A city's inventory for one year: totals, charts, completeness, targets and sources."""
-    found = store.get_city(session, slug)
-    page = views.city_page(found, store.get_inventory(found, year))
+    found = tenancy.get_city(session, auth.principal, slug)
+    inventory = None  # a city without a readable inventory still has its profile page
+    if year is not None or found.inventories:
+        inventory = tenancy.get_inventory(session, auth.principal, found, year)
+    page = views.city_page(found, inventory)
     page.charts = _translated(request, page.charts)
     return request.app.state.templates.TemplateResponse(request, "city.html", {"page": page})
 
 
 @router.get("/cities/{slug}/plan")
-def plan(request: Request, slug: str, session: SessionDep) -> Response:
+def plan(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Response:
     """A city's plan: summary, trajectory with abatement wedges, MACC, milestones, measures."""
-    found = store.get_city(session, slug)
-    page = views.plan_page(found, store.get_plan(found))
+    found = tenancy.get_city(session, auth.principal, slug)
+    page = views.plan_page(found, tenancy.get_plan(session, auth.principal, found))
     page.view.charts = _translated(request, page.view.charts)
     return request.app.state.templates.TemplateResponse(request, "plan.html", {"page": page})
+
+
+# --- signing in and out --------------------------------------------------------------------------
+
+#: Before signing in there is no session to hold a CSRF token: the sign-in form
+#: sends back the token of this cookie (double submit; SameSite=Strict, HttpOnly).
+SIGNIN_CSRF_COOKIE = "kizuna_signin_csrf"
+
+
+def _safe_next(target: str | None) -> str:
+    """`target` when it is a path on this site, else ``/`` (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _signin_form(
+    request: Request,
+    *,
+    email: str = "",
+    next_url: str = "/",
+    error: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The sign-in form with a fresh CSRF token in its cookie and hidden field."""
+    csrf = secrets.token_urlsafe(32)
+    response = request.app.state.templates.TemplateResponse(
+        request,
+        "signin.html",
+        {"email": email, "next_url": _safe_next(next_url), "error": error, "csrf_token": csrf},
+        status_code=status_code,
+        headers={"cache-control": "no-store", **(headers or {})},
+    )
+    response.set_cookie(
+        SIGNIN_CSRF_COOKIE,
+        csrf,
+        max_age=3600,
+        path="/signin",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/signin")
+def signin_page(
+    request: Request, auth: AuthDep, next: Annotated[str | None, Query()] = None
+) -> Response:
+    """The sign-in form (email and password)."""
+    return _signin_form(request, next_url=next or "/")
+
+
+@router.post("/signin")
+def signin(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Check the email and password; on success start a session and go to `next`."""
+    expected = request.cookies.get(SIGNIN_CSRF_COOKIE, "")
+    if not csrf_token or not expected or not hmac.compare_digest(csrf_token, expected):
+        raise Forbidden(
+            "Missing or wrong CSRF token", hint="reload the sign-in page and submit the form again"
+        )
+    _ = request_translations(request).gettext
+    settings = request.app.state.settings
+    client = request.client.host if request.client else None
+    try:
+        user = tenancy.authenticate(
+            session,
+            email,
+            password,
+            client=client,
+            max_failures=settings.login_max_failures,
+            window=settings.login_window,
+        )
+    except tenancy.RateLimited as exc:
+        session.commit()
+        minutes = max(1, -(-exc.retry_after_seconds // 60))
+        message = _(
+            "Too many failed sign-ins for this email. Try again in %(minutes)s minutes."
+        ) % {"minutes": minutes}
+        return _signin_form(
+            request,
+            email=email,
+            next_url=next,
+            error=message,
+            status_code=429,
+            headers={"retry-after": str(exc.retry_after_seconds)},
+        )
+    if user is None:
+        session.commit()  # the failed attempt counts towards the rate limit
+        return _signin_form(
+            request,
+            email=email,
+            next_url=next,
+            error=_("Wrong email or password."),
+            status_code=400,
+        )
+    started = tenancy.start_session(session, user, lifetime=settings.session_lifetime)
+    session.commit()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        started.session_id,
+        max_age=int(settings.session_lifetime.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    response.delete_cookie(SIGNIN_CSRF_COOKIE, path="/signin")
+    return response
+
+
+@router.post("/signout")
+def signout(
+    request: Request,
+    session: SessionDep,
+    auth: AuthDep,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Sign out (the form sends the session's CSRF token) and go to the list of cities."""
+    if auth.web_session is not None:
+        tenancy.check_csrf(auth.web_session, csrf_token)
+        tenancy.end_session(session, request.cookies.get(SESSION_COOKIE, ""))
+        session.commit()
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    return response

@@ -28,20 +28,20 @@ NOTATION_KEYS: dict[str, str] = {
     "C": "Confidential",
 }
 
-#: Columns of `InventoryBook.entries`, in order.
+#: Columns of `InventoryBook.entries`, in order, with their dtypes.
 ENTRY_COLUMNS: tuple[str, ...] = (
-    "city",
-    "year",
-    "gpc_ref",
-    "gas",
-    "kind",
-    "mass_t",  # mass of the gas in tonnes (NaN for notation keys)
-    "co2e_t",  # mass_t x GWP-100 of the gas in the book's GWP set, tCO2e
-    "notation_key",
-    "explanation",
-    "description",
-    "source",
-    "row",
+    "city",  # category (str categories, sorted)
+    "year",  # int64
+    "gpc_ref",  # category: the GPC taxonomy's numbers, in GPC order
+    "gas",  # category (str, sorted) as GWP tables name it; NaN where a notation row has none
+    "kind",  # category (str, sorted): the kinds the book holds of activity, emission, notation
+    "mass_t",  # float64: mass of the gas in tonnes (NaN for notation keys)
+    "co2e_t",  # float64: mass_t x GWP-100 of the gas in the book's GWP set, tCO2e
+    "notation_key",  # str: NO, NE, IE or C; NaN on the other kinds
+    "explanation",  # str, "" when blank
+    "description",  # str, "" when blank
+    "source",  # str, "" when blank
+    "row",  # int64: the 1-based row of the source file
 )
 
 
@@ -69,4 +69,5 @@ class InventoryBook:
         return [(str(c), int(y)) for c, y in self.meta.index]
 
     def __len__(self) -> int:
+        """The number of entries."""
         return len(self.entries)

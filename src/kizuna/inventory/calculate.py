@@ -14,6 +14,7 @@ numbers (GPC v1.1, section 2.3: notation keys make an inventory complete).
 from __future__ import annotations
 
 import math
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,11 @@ def compute(book: InventoryBook) -> list[InventoryResult]:
     has = n_values > 0
     coverage = _coverage(tax, has, pd.notna(note_keys))
 
+    sector_dicts = _row_dicts(by_sector, sector_has, sector_names)
+    scope_dicts = _row_dicts(by_scope, scope_has, ["1", "2", "3"])
+    gas_dicts = _row_dicts(by_gas, n_gas > 0, [str(g) for g in gases])
+    ref_dicts = _row_dicts(by_ref, has, refs)
+    sector_scope_dicts = _sector_scope(by_sector_scope, combo_has, sector_names)
     results = []
     for i, (city, year) in enumerate(keys):
         pop = populations[i]
@@ -81,15 +87,11 @@ def compute(book: InventoryBook) -> list[InventoryResult]:
                 population=population,
                 totals=tot,
                 per_capita={k: v / population for k, v in tot.items()} if population else {},
-                by_sector={
-                    s: float(by_sector[i, j])
-                    for j, s in enumerate(sector_names)
-                    if sector_has[i, j]
-                },
-                by_scope={str(j + 1): float(by_scope[i, j]) for j in range(3) if scope_has[i, j]},
-                by_gas={str(g): float(by_gas[i, j]) for j, g in enumerate(gases) if n_gas[i, j]},
-                by_ref={refs[j]: float(by_ref[i, j]) for j in np.flatnonzero(has[i])},
-                by_sector_scope=_sector_scope(by_sector_scope[i], combo_has[i], sector_names),
+                by_sector=sector_dicts[i],
+                by_scope=scope_dicts[i],
+                by_gas=gas_dicts[i],
+                by_ref=ref_dicts[i],
+                by_sector_scope=sector_scope_dicts[i],
                 completeness_summary=coverage[i],
                 ref_status=RefStatus(ref_records, has[i], note_keys[i], note_expl[i]),
             )
@@ -98,18 +100,30 @@ def compute(book: InventoryBook) -> list[InventoryResult]:
 
 
 def _inventory_codes(e: pd.DataFrame, keys: pd.MultiIndex) -> np.ndarray:
-    """Index into `keys` (sorted city, year) of every entry, without a per-row Python loop."""
-    city_pos = pd.Index(keys.levels[0]).get_indexer(e["city"].cat.categories)
-    city_code = city_pos[e["city"].cat.codes.to_numpy()]
-    year_levels = keys.levels[1].to_numpy()
-    year_code = np.searchsorted(year_levels, e["year"].to_numpy())
-    flat_keys = keys.codes[0].astype(np.int64) * len(year_levels) + keys.codes[1]
-    order = np.argsort(flat_keys)
-    flat = city_code.astype(np.int64) * len(year_levels) + year_code
-    return order[np.searchsorted(flat_keys[order], flat)]
+    """Index into `keys` (sorted city, year) of every entry, through lookup tables.
+
+    Each entry's (city, year) becomes a position in a table of ``cities x years``
+    that holds the index of that key; no per-row search or sort.
+    """
+    cities, years = keys.levels[0], keys.levels[1].to_numpy(np.int64)
+    table = np.full(len(cities) * len(years), -1, dtype=np.int64)
+    table[keys.codes[0].astype(np.int64) * len(years) + keys.codes[1]] = np.arange(len(keys))
+    city = e["city"].array
+    city_code = pd.Index(cities).get_indexer(city.categories)[city.codes]
+    return table[city_code * len(years) + _year_codes(e["year"].to_numpy(np.int64), years)]
+
+
+def _year_codes(year: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Position of each of `year` in the sorted distinct `levels` (which hold every year)."""
+    if len(levels) == 0 or levels[-1] - levels[0] >= 4 * len(year) + 1024:
+        return np.searchsorted(levels, year)
+    position = np.zeros(levels[-1] - levels[0] + 1, dtype=np.int64)
+    position[levels - levels[0]] = np.arange(len(levels))
+    return position[year - levels[0]]
 
 
 def _one_hot(codes: np.ndarray, n: int) -> np.ndarray:
+    """A matrix [len(codes), n] with a 1 in column codes[i] of row i."""
     m = np.zeros((len(codes), n))
     m[np.arange(len(codes)), codes] = 1.0
     return m
@@ -118,7 +132,10 @@ def _one_hot(codes: np.ndarray, n: int) -> np.ndarray:
 def _first_notation(
     e: pd.DataFrame, inv: np.ndarray, ref: np.ndarray, is_value: np.ndarray, shape: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Matrices [inventory, ref] of the first notation key and its explanation (None if none)."""
+    """Matrices [inventory, ref] of the first notation key and its explanation (None if none).
+
+    Only the chosen notation rows are turned into Python objects.
+    """
     keys = np.full(shape, None, dtype=object)
     explanations = np.full(shape, None, dtype=object)
     notation = np.flatnonzero(~is_value)
@@ -126,17 +143,28 @@ def _first_notation(
         cell = inv[notation] * shape[1] + ref[notation]
         _, first = np.unique(cell, return_index=True)
         rows = notation[first]
-        keys.flat[cell[first]] = e["notation_key"].to_numpy(object)[rows]
-        expl = e["explanation"].to_numpy(object)[rows]
-        explanations.flat[cell[first]] = np.where(pd.isna(expl), "", expl)
+        keys.flat[cell[first]] = e["notation_key"].take(rows).to_numpy(object)
+        explanations.flat[cell[first]] = e["explanation"].take(rows).fillna("").to_numpy(object)
     return keys, explanations
 
 
-def _sector_scope(values: np.ndarray, has: np.ndarray, sectors: list[str]) -> dict:
-    out: dict[str, dict[str, float]] = {}
-    for j in np.flatnonzero(has):
-        sector, scope = sectors[j // 3], str(j % 3 + 1)
-        out.setdefault(sector, {})[scope] = float(values[j])
+def _row_dicts(values: np.ndarray, present: np.ndarray, names: list[str]) -> list[dict]:
+    """Per row i: ``{names[j]: values[i, j]}`` for the columns j where `present[i, j]`."""
+    return [
+        dict(compress(zip(names, row, strict=True), flags))
+        for row, flags in zip(values.tolist(), present.tolist(), strict=True)
+    ]
+
+
+def _sector_scope(values: np.ndarray, has: np.ndarray, sectors: list[str]) -> list[dict]:
+    """Per row: ``{sector: {scope: value}}`` from columns sector x 3 + scope - 1 where `has`."""
+    out = []
+    for row, flags in zip(values.tolist(), has.tolist(), strict=True):
+        by_sector: dict[str, dict[str, float]] = {}
+        for j, (v, p) in enumerate(zip(row, flags, strict=True)):
+            if p:
+                by_sector.setdefault(sectors[j // 3], {})[str(j % 3 + 1)] = v
+        out.append(by_sector)
     return out
 
 

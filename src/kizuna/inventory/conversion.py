@@ -11,13 +11,13 @@ a mass (``TJ x kg/TJ = kg``); anything else (``l x kg/kWh``) is an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import pint
 
+from kizuna.inventory.columns import CodedColumn, combine_codes
 from kizuna.units import CO2E, Quantity, gas_unit, parse_unit, ureg
 
 _MASS = ureg.Unit("t").dimensionality
@@ -61,33 +61,30 @@ class Factors:
     errors: dict[int, str]  # combination index -> why it failed
 
 
-def factors_by_combination(columns: list[pd.Series], factor: Callable[..., float]) -> Factors:
-    """Apply `factor(*values)` once per distinct combination of the values in `columns`."""
-    codes, uniques = [], []
-    for col in columns:
-        c, u = pd.factorize(col, use_na_sentinel=False)
-        codes.append(c.astype(np.int64))
-        uniques.append(u)
-    key = codes[0]
-    for c, u in zip(codes[1:], uniques[1:], strict=True):
-        key = key * len(u) + c
-    distinct, inverse = np.unique(key, return_inverse=True)
-    values = np.empty(len(distinct))
+def factors_by_combination(columns: Sequence[CodedColumn], factor: Callable[..., float]) -> Factors:
+    """Apply `factor(*values)` once per distinct combination of the values in `columns`.
+
+    `errors` lists the failed combinations in the order their values first appear in
+    the rows, compared column by column.
+    """
+    combination, parts = combine_codes([c.codes for c in columns], [len(c.values) for c in columns])
+    values = np.empty(len(parts[0]))
     errors: dict[int, str] = {}
-    for i, k in enumerate(distinct):
-        parts, rest = [], int(k)
-        for u in reversed(uniques):
-            rest, c = divmod(rest, len(u))
-            parts.append(u[c])
+    for i, codes in enumerate(zip(*(p.tolist() for p in parts), strict=True)):
         try:
-            values[i] = factor(*reversed(parts))
+            values[i] = factor(*(c.values[k] for c, k in zip(columns, codes, strict=True)))
         except ValueError as exc:
             values[i] = np.nan
             errors[i] = str(exc)
-    return Factors(values[inverse], inverse, errors)
+    if len(errors) > 1:
+        ranks = [c.first_seen()[p] for c, p in zip(columns, parts, strict=True)]
+        order = sorted(errors, key=lambda i: [int(r[i]) for r in ranks])
+        errors = {i: errors[i] for i in order}
+    return Factors(values[combination], combination, errors)
 
 
 def _parse(text: str) -> pint.Unit:
+    """`text` as a pint unit; ValueError naming the text if it is not one."""
     try:
         return parse_unit(text)
     except (
@@ -126,4 +123,5 @@ _BASE_DIMS = {
 
 
 def _denominator_hint(ef_unit: str) -> str:
+    """The unit an emission factor is per (``TJ`` of ``kg/TJ``), for error hints."""
     return ef_unit.split("/", 1)[1].strip() if "/" in ef_unit else "the factor's unit"

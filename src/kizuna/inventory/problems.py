@@ -23,6 +23,7 @@ class Problems:
         column: str | None = None,
         hint: str | None = None,
     ) -> None:
+        """Add a problem at `rows` (file rows; None or empty for the whole file or column)."""
         rows_list = [] if rows is None else [int(r) for r in np.asarray(rows).ravel()]
         where = (
             [Location(self.source, r, column) for r in rows_list]
@@ -31,7 +32,20 @@ class Problems:
         )
         self.found.append((message, where, hint))
 
+    def flag(
+        self,
+        mask: np.ndarray,
+        rows: np.ndarray,
+        message: str,
+        hint: str,
+        column: str | None = None,
+    ) -> None:
+        """Add a problem at the file rows `rows[mask]`, if the boolean `mask` selects any."""
+        if mask.any():
+            self.add(message, rows[mask], column, hint)
+
     def raise_if_any(self) -> None:
+        """Raise one `InputError` naming every problem found, if there is any."""
         if not self.found:
             return
         if len(self.found) == 1:
@@ -52,6 +66,7 @@ class Problems:
 
 
 def _where_text(where: list[Location]) -> str:
+    """The column and rows of a problem as text, such as `` in column 'gas' at rows 2, 3``."""
     rows = [w.row for w in where if w.row is not None]
     column = where[0].column if where else None
     text = f" in column {column!r}" if column else ""
@@ -61,5 +76,6 @@ def _where_text(where: list[Location]) -> str:
 
 
 def _rows_text(rows: list[int]) -> str:
+    """The first five rows, then how many more."""
     shown = ", ".join(str(r) for r in rows[:5])
     return shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")

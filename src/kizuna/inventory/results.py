@@ -26,6 +26,7 @@ class RefStatus:
     explanation: np.ndarray  # object: its explanation, or None
 
     def completeness(self) -> list[dict[str, Any]]:
+        """One record per GPC number: the taxonomy fields, status, notation key and explanation."""
         out = []
         for base, value, key, expl in zip(
             self.records, self.has_value, self.notation_key, self.explanation, strict=True

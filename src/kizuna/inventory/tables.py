@@ -51,6 +51,7 @@ def load_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
 
 
 def _load_sheet(path: Path, sheet: str | None) -> pd.DataFrame:
+    """Sheet `sheet` of the workbook, or else its first sheet that holds an inventory."""
     if sheet is not None:
         try:
             return pd.read_excel(path, sheet_name=sheet, engine="calamine")

@@ -53,9 +53,9 @@ def demo(
         highlight=False,
     )
     if summary.logins:
-        table = Table(title="Demo accounts (demo passwords; sign-in pages are still to come)")
+        table = Table(title="Demo accounts (demo passwords only; sign in at /signin)")
         for name in ("Email", "Password", "Organisation", "Role"):
-            table.add_column(name)
+            table.add_column(name, overflow="fold")
         for login in summary.logins:
             table.add_row(login.email, login.password, login.organisation, login.role)
         out.print(table)

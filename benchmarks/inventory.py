@@ -30,7 +30,6 @@ import platform
 import pstats
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ import pint
 from kizuna.inventory import InventoryResult, compute, read_inventory_file, read_inventory_frame
 from kizuna.reference.gpc import GPC_LEVELS, gpc_taxonomy
 from kizuna.reference.gwp import gwp_values
+from measurements import Table, Timing  # benchmarks/measurements.py
 
 SEED = 20_240_601
 GWP_SET = "AR5"
@@ -293,23 +293,6 @@ def compare_totals(
 # --- measuring --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Timing:
-    """Wall-clock seconds of repeated runs."""
-
-    seconds: tuple[float, ...]
-
-    @property
-    def best(self) -> float:
-        """The fastest run (the one least disturbed by other load on the machine)."""
-        return min(self.seconds)
-
-    @property
-    def median(self) -> float:
-        """The median run."""
-        return statistics.median(self.seconds)
-
-
 def repeat_timed(function: Callable[[], object], repeat: int) -> Timing:
     """Time `function` `repeat` times, collecting garbage before each run."""
     seconds = []
@@ -457,37 +440,6 @@ def mix_lines(frame: pd.DataFrame) -> list[str]:
         f"activity/emission units {values('activity_unit', 'emissions_unit')}",
         f"EF units {values('ef_unit')}",
     ]
-
-
-class Table:
-    """A Markdown table of measurements: label, best, median, note."""
-
-    def __init__(self) -> None:
-        """Start with the header."""
-        self.rows: list[tuple[str, str, str, str]] = [("measurement", "best", "median", "note")]
-
-    def add(self, label: str, best: str, median: str, note: str = "") -> None:
-        """Add one row."""
-        self.rows.append((label, best, median, note))
-
-    def render(self) -> str:
-        """The table as aligned Markdown."""
-        widths = [max(len(row[i]) for row in self.rows) for i in range(4)]
-        align = ("<", ">", ">", "<")
-
-        def line(cells: Sequence[str]) -> str:
-            parts = [f"{c:{a}{w}}" for c, a, w in zip(cells, align, widths, strict=True)]
-            return "| " + " | ".join(parts) + " |"
-
-        rule = (
-            "|"
-            + "|".join(
-                "-" * (w + 1) + (":" if a == ">" else "-")
-                for a, w in zip(align, widths, strict=True)
-            )
-            + "|"
-        )
-        return "\n".join([line(self.rows[0]), rule, *(line(r) for r in self.rows[1:])])
 
 
 def _seconds(timing: Timing) -> tuple[str, str]:

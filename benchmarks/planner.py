@@ -26,7 +26,6 @@ import os
 import platform
 import pstats
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -45,6 +44,7 @@ import scipy
 
 from kizuna.planning import Plan, PlanResult, optimise, parse_plan
 from kizuna.planning.batch import optimise_many
+from measurements import Table, Timing  # benchmarks/measurements.py
 
 SEED = 20_250_301
 START_YEAR = 2025
@@ -466,23 +466,6 @@ def run_pulp(plan: Plan) -> PulpRun:
 
 
 @dataclass(frozen=True)
-class Timing:
-    """Wall-clock seconds of repeated runs."""
-
-    seconds: tuple[float, ...]
-
-    @property
-    def best(self) -> float:
-        """The fastest run (the one least disturbed by other load on the machine)."""
-        return min(self.seconds)
-
-    @property
-    def median(self) -> float:
-        """The median run."""
-        return statistics.median(self.seconds)
-
-
-@dataclass(frozen=True)
 class KizunaRuns:
     """Repeated ``parse_plan`` + ``optimise`` of one plan."""
 
@@ -609,37 +592,6 @@ def plan_lines(data: dict[str, Any], result: PlanResult) -> list[str]:
         f"{result.penalty_cost / 1e9:.3f} bn, {len(gaps)} of {len(result.milestones)} "
         f"milestones missed" + (f" ({', '.join(str(m.year) for m in gaps)})" if gaps else ""),
     ]
-
-
-class Table:
-    """A Markdown table of measurements: label, best, median, note."""
-
-    def __init__(self) -> None:
-        """Start with the header."""
-        self.rows: list[tuple[str, str, str, str]] = [("measurement", "best", "median", "note")]
-
-    def add(self, label: str, best: str, median: str, note: str = "") -> None:
-        """Add one row."""
-        self.rows.append((label, best, median, note))
-
-    def render(self) -> str:
-        """The table as aligned Markdown."""
-        widths = [max(len(row[i]) for row in self.rows) for i in range(4)]
-        align = ("<", ">", ">", "<")
-
-        def line(cells: Sequence[str]) -> str:
-            parts = [f"{c:{a}{w}}" for c, a, w in zip(cells, align, widths, strict=True)]
-            return "| " + " | ".join(parts) + " |"
-
-        rule = (
-            "|"
-            + "|".join(
-                "-" * (w + 1) + (":" if a == ">" else "-")
-                for a, w in zip(align, widths, strict=True)
-            )
-            + "|"
-        )
-        return "\n".join([line(self.rows[0]), rule, *(line(r) for r in self.rows[1:])])
 
 
 def _s(timing: Timing) -> tuple[str, str]:

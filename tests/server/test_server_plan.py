@@ -103,9 +103,14 @@ def test_plan_api(client: TestClient, expected: PlanResult) -> None:
     assert [row["lcoa"] for row in body["macc"]] == pytest.approx(list(table["lcoa"]))
     assert body["links"] == {
         "self": "/api/v1/cities/testville/plan",
+        "result": "/api/v1/cities/testville/plan/result",
+        "macc": "/api/v1/cities/testville/plan/macc",
+        "optimise": "/api/v1/cities/testville/plan/optimise",
         "city": "/api/v1/cities/testville",
+        "sharing": f"/api/v1/sharing/plan/{body['links']['sharing'].rsplit('/', 1)[1]}",
         "page": "/cities/testville/plan",
     }
+    assert body["sharing"]["visibility"] == "public"
 
 
 def test_city_links_name_the_plan(client: TestClient) -> None:

@@ -20,7 +20,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
@@ -173,13 +172,6 @@ def _read_book(folder: Traversable | Path, city: DemoCity) -> InventoryBook:
         return read_inventory_file(path, gwp=city.gwp)
 
 
-def entries_records(book: InventoryBook, result: InventoryResult) -> list[dict[str, Any]]:
-    """The entries of `book` behind `result` (its city and year), as JSON-safe records."""
-    e = book.entries
-    chosen = e[(e["city"].astype(str) == result.city) & (e["year"] == result.year)]
-    return json.loads(pd.DataFrame(chosen).to_json(orient="records"))
-
-
 def read_demo_plans(data_dir: Traversable | Path | None, cities: list[DemoCity]) -> list[DemoPlan]:
     """Read and optimise the plan files ``plans/<city-slug>.yaml`` of `data_dir`.
 
@@ -307,7 +299,7 @@ def _store_city(
             gwp=result.gwp,
             source_file=city.inventory,
             result=result.to_dict(),
-            entries=entries_records(book, result),
+            entries=book.records(result.city, result.year),
             visibility=visibility,
             licence=LICENCE,
         )

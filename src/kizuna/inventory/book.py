@@ -14,7 +14,9 @@ Entry kinds (GPC v1.1, chapter 4 and 6):
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -71,3 +73,9 @@ class InventoryBook:
     def __len__(self) -> int:
         """The number of entries."""
         return len(self.entries)
+
+    def records(self, city: str, year: int) -> list[dict[str, Any]]:
+        """The entries of (`city`, `year`) as JSON-safe records (one dict per entry)."""
+        e = self.entries
+        chosen = e[(e["city"].astype(str) == city) & (e["year"] == year)]
+        return json.loads(pd.DataFrame(chosen).to_json(orient="records"))

@@ -18,7 +18,7 @@ from typing import Any
 import plotly
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
@@ -33,6 +33,7 @@ from kizuna.reports.rendering import template_filters
 from kizuna.server import api, i18n, pages
 from kizuna.server.db import make_engine, migrate, session_factory
 from kizuna.server.errors import install_error_handlers
+from kizuna.server.imports import TooLarge
 from kizuna.server.settings import Settings
 
 PLOTLY_URL = "/static/vendor/plotly.min.js"
@@ -46,6 +47,8 @@ DOCS_URL = "/api/v1/docs"
 SWAGGER_URL = "/static/vendor/swagger-ui"
 SWAGGER_FILES = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css"}
 CACHE_A_WEEK = {"cache-control": "public, max-age=604800"}
+#: Room for the multipart form around an uploaded file, in bytes.
+FORM_OVERHEAD = 64 * 1024
 
 #: Browsers load scripts, styles, images and data from this server only. Plotly.js
 #: adds <style> elements at run time, hence 'unsafe-inline' for styles (not scripts).
@@ -99,8 +102,14 @@ def account_context(request: Request) -> dict[str, Any]:
     return {"account": user.display_name or user.email, "session_csrf": web_session.csrf_token}
 
 
+#: What depends on who asks is never stored by shared caches, and always revalidated.
+PRIVATE_CACHE = "private, no-cache"
+
+
 class SecurityHeaders:
-    """ASGI middleware adding `SECURITY_HEADERS` to every HTTP response."""
+    """ASGI middleware adding `SECURITY_HEADERS` to every HTTP response, and to answers
+    that depend on who asks (everything but ``/static``) ``Cache-Control: private,
+    no-cache`` (unless the route set its own) and ``Vary: Authorization``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -109,6 +118,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        per_user = not str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -119,10 +129,60 @@ class SecurityHeaders:
                     for name, value in SECURITY_HEADERS.items()
                     if name.encode() not in present
                 ]
+                if per_user:
+                    if b"cache-control" not in present:
+                        headers.append((b"cache-control", PRIVATE_CACHE.encode()))
+                    headers.append((b"vary", b"Authorization"))
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over `limit` bytes (plus room for the form
+    around an upload) with 413, before the app reads them: at once when ``Content-Length``
+    says so, else as soon as a chunked body passes the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit + FORM_OVERHEAD
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._refuse(scope, send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise TooLarge(
+                        f"The request body is larger than {self.limit / 1e6:g} MB",
+                        hint="send a smaller file",
+                    )
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        error = TooLarge(
+            f"The request body is larger than the upload limit ({self.limit / 1e6:g} MB)",
+            hint="send a smaller file, or ask the operator to raise KIZUNA_UPLOAD_MAX_MB",
+        )
+        response = JSONResponse(error.as_dict(), status_code=413, headers={"connection": "close"})
+        await response(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -185,4 +245,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(i18n.LanguageMiddleware)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, limit=settings.upload_max_bytes)
     return app

@@ -17,7 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kizuna.errors import InputError, KizunaError, Location, NotFound
+from kizuna.errors import Forbidden, InputError, KizunaError, Location, NotFound
+from kizuna.server.tenancy.errors import Unauthenticated
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,11 @@ def wants_html(request: Request) -> bool:
 
 
 def error_response(request: Request, error: KizunaError) -> Response:
-    """`error` as JSON, or as the HTML error page for a browser."""
+    """`error` as JSON, or as the HTML error page for a browser.
+
+    A 401 names the scheme it wants (``WWW-Authenticate: Bearer``, RFC 6750).
+    """
+    headers = {"www-authenticate": 'Bearer realm="kizuna"'} if error.http_status == 401 else None
     if wants_html(request):
         templates = request.app.state.templates
         return templates.TemplateResponse(
@@ -47,12 +52,20 @@ def error_response(request: Request, error: KizunaError) -> Response:
             "error.html",
             {"error": error.as_dict()["error"], "status": error.http_status},
             status_code=error.http_status,
+            headers=headers,
         )
-    return JSONResponse(error.as_dict(), status_code=error.http_status)
+    return JSONResponse(error.as_dict(), status_code=error.http_status, headers=headers)
 
 
 async def _kizuna_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, KizunaError)
+    auth = getattr(request.state, "auth", None)
+    if isinstance(exc, Forbidden) and auth is not None and not auth.principal.is_authenticated:
+        # what an anonymous visitor may not do, a signed-in member might: say so (401)
+        exc = Unauthenticated(
+            f"Sign in first: {exc.message[0].lower()}{exc.message[1:]}",
+            hint="sign in at /signin, or send 'Authorization: Bearer <token>'",
+        )
     return error_response(request, exc)
 
 

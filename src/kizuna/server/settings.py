@@ -15,6 +15,7 @@ Environment variables:
 - ``KIZUNA_LOGIN_MAX_FAILURES``, ``KIZUNA_LOGIN_WINDOW_MINUTES``: the sign-in rate
   limit, failed attempts per email per window (default 5 per 15 minutes).
 - ``KIZUNA_TOKEN_DAYS``: how long a new API token lives by default (default 90).
+- ``KIZUNA_UPLOAD_MAX_MB``: the largest file an upload may send, in megabytes (default 20).
 
 The tenancy service (`kizuna.server.tenancy`) takes these as arguments; the
 routes pass them from here (`session_lifetime`, `login_window`, `token_lifetime`).
@@ -68,6 +69,15 @@ class Settings(BaseSettings):
     token_days: float = Field(
         default=90, gt=0, description="Default lifetime of a new API token, in days."
     )
+
+    upload_max_mb: float = Field(
+        default=20, gt=0, le=1024, description="Largest uploaded file, in megabytes (10^6 bytes)."
+    )
+
+    @property
+    def upload_max_bytes(self) -> int:
+        """`upload_max_mb` in bytes."""
+        return int(self.upload_max_mb * 1_000_000)
 
     @property
     def session_lifetime(self) -> timedelta:

@@ -22,6 +22,7 @@ from kizuna.server.tenancy.accounts import (
     add_member,
     change_password,
     change_role,
+    count_organisations,
     create_organisation,
     create_user,
     find_user,
@@ -29,6 +30,7 @@ from kizuna.server.tenancy.accounts import (
     list_members,
     list_organisations,
     remove_member,
+    update_organisation,
     update_profile,
 )
 from kizuna.server.tenancy.audit import audit_log, record
@@ -54,6 +56,7 @@ from kizuna.server.tenancy.principals import (
     principal_for_user,
 )
 from kizuna.server.tenancy.queries import (
+    count_cities,
     get_city,
     get_inventory,
     get_object,
@@ -107,6 +110,8 @@ __all__ = [
     "change_password",
     "change_role",
     "check_csrf",
+    "count_cities",
+    "count_organisations",
     "create_city",
     "create_organisation",
     "create_token",
@@ -148,6 +153,7 @@ __all__ = [
     "start_session",
     "unshare_object",
     "update_city",
+    "update_organisation",
     "update_profile",
     "verify_password",
     "verify_token",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from kizuna.errors import Forbidden, InputError, Location, NotFound
@@ -73,6 +74,35 @@ def create_organisation(
     return org
 
 
+def update_organisation(
+    session: Session,
+    principal: Principal,
+    org: Organisation,
+    *,
+    name: str | None = None,
+    name_ja: str | None = None,
+) -> Organisation:
+    """Rename an organisation (its owners only); the slug and kind stay."""
+    require_scope(principal, Scope.ADMIN)
+    require_role(principal, org.id, Role.OWNER, "rename the organisation")
+    changed = {}
+    if name is not None and name.strip():
+        changed["name"] = org.name = name.strip()
+    if name_ja is not None:
+        changed["name_ja"] = org.name_ja = name_ja.strip() or None
+    session.flush()
+    record(
+        session,
+        principal,
+        "organisation.update",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+        details={"fields": sorted(changed)},
+    )
+    return org
+
+
 def get_organisation(session: Session, slug: str) -> Organisation:
     """The organisation `slug` (organisations are a public directory); `NotFound` if unknown."""
     org = session.scalars(select(Organisation).where(Organisation.slug == slug)).one_or_none()
@@ -81,9 +111,33 @@ def get_organisation(session: Session, slug: str) -> Organisation:
     return org
 
 
-def list_organisations(session: Session) -> Sequence[Organisation]:
-    """Every organisation of this instance, by name."""
-    return session.scalars(select(Organisation).order_by(Organisation.name)).all()
+def list_organisations(
+    session: Session,
+    *,
+    kind: OrgKind | None = None,
+    q: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Sequence[Organisation]:
+    """Organisations of this instance by name: of one `kind`, or with `q` in the name."""
+    stmt = _organisation_filters(select(Organisation), kind, q)
+    return session.scalars(stmt.order_by(Organisation.name).limit(limit).offset(offset)).all()
+
+
+def count_organisations(
+    session: Session, *, kind: OrgKind | None = None, q: str | None = None
+) -> int:
+    """How many organisations `list_organisations` lists with the same filters."""
+    stmt = _organisation_filters(select(func.count(Organisation.id)), kind, q)
+    return int(session.scalar(stmt) or 0)
+
+
+def _organisation_filters(stmt: Select[Any], kind: OrgKind | None, q: str | None) -> Select[Any]:
+    if kind is not None:
+        stmt = stmt.where(Organisation.kind == OrgKind(kind))
+    if q:
+        stmt = stmt.where(func.lower(Organisation.name).like(f"%{q.strip().lower()}%"))
+    return stmt
 
 
 def create_user(

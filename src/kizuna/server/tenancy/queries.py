@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -38,9 +38,45 @@ def _cities(principal: Principal) -> Select[tuple[City]]:
     return visible(stmt, City, principal).execution_options(populate_existing=True)
 
 
-def list_cities(session: Session, principal: Principal) -> Sequence[City]:
-    """The cities `principal` may read, by name, each with its readable inventories and plan."""
-    return session.scalars(_cities(principal).order_by(City.name)).all()
+def _city_filters(stmt: Select[Any], country: str | None, q: str | None) -> Select[Any]:
+    if country:
+        stmt = stmt.where(func.lower(City.country) == country.strip().lower())
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(City.name).like(pattern),
+                func.lower(City.slug).like(pattern),
+                City.name_ja.like(f"%{q.strip()}%"),
+            )
+        )
+    return stmt
+
+
+def list_cities(
+    session: Session,
+    principal: Principal,
+    *,
+    country: str | None = None,
+    q: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Sequence[City]:
+    """The cities `principal` may read, by name, each with its readable inventories and plan.
+
+    `country` matches the country exactly and `q` a part of the name or slug (both
+    without regard to case); `limit` and `offset` page the list.
+    """
+    stmt = _city_filters(_cities(principal), country, q).order_by(City.name, City.id)
+    return session.scalars(stmt.limit(limit).offset(offset)).all()
+
+
+def count_cities(
+    session: Session, principal: Principal, *, country: str | None = None, q: str | None = None
+) -> int:
+    """How many cities `list_cities` lists with the same filters, over all pages."""
+    stmt = _city_filters(visible(select(func.count(City.id)), City, principal), country, q)
+    return int(session.scalar(stmt) or 0)
 
 
 def get_city(session: Session, principal: Principal, slug: str) -> City:
@@ -63,17 +99,30 @@ def list_inventories(session: Session, principal: Principal, city: City) -> Sequ
 
 
 def get_inventory(
-    session: Session, principal: Principal, city: City, year: int | None = None
+    session: Session,
+    principal: Principal,
+    city: City,
+    year: int | None = None,
+    *,
+    gwp: str | None = None,
 ) -> Inventory:
-    """The inventory of `city` for `year` (the latest when None) that `principal` may read.
+    """The inventory of `city` for `year` (the latest when None) that `principal` may read,
+    of GWP set `gwp` when given.
 
     Raises `NotFound`, naming the readable years, when there is none.
     """
     readable = list_inventories(session, principal, city)
-    chosen = [inv for inv in readable if year is None or inv.year == year]
+    chosen = [
+        inv
+        for inv in readable
+        if (year is None or inv.year == year) and (gwp is None or inv.gwp == gwp)
+    ]
     if not chosen:
-        years = ", ".join(str(inv.year) for inv in readable) or "none"
+        shown = [f"{inv.year} ({inv.gwp})" if gwp else str(inv.year) for inv in readable]
+        years = ", ".join(shown) or "none"
         label = "any year" if year is None else str(year)
+        if gwp is not None:
+            label += f" ({gwp})"
         raise NotFound(
             f"{city.name} has no inventory for {label}",
             hint=f"choose one of the inventory years: {years}",

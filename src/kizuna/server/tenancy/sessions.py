@@ -113,9 +113,13 @@ def end_session(session: Session, session_id: str) -> None:
     session.flush()
 
 
-def end_user_sessions(session: Session, user_id: int) -> int:
-    """Sign user `user_id` out everywhere (after a password change); returns how many."""
-    result = session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+def end_user_sessions(session: Session, user_id: int, *, keep: WebSession | None = None) -> int:
+    """Sign user `user_id` out everywhere (after a password change) but in `keep`; returns
+    how many sessions ended."""
+    stmt = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep is not None:
+        stmt = stmt.where(WebSession.id != keep.id)
+    result = session.execute(stmt)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -9,30 +9,23 @@ Without it the PostgreSQL cases are skipped with the reason, unless
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from dbs import ENGINES, fresh_database
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kizuna.demo import load_demo
 from kizuna.server import Settings, create_app
-from kizuna.server.db import make_engine, migrate, normalise_url, session_factory
+from kizuna.server.db import make_engine, migrate, session_factory
 from kizuna.server.settings import sqlite_url
 
 #: Two made-up cities: Testville (2015 and 2021) and Emptyburg (2020, one entry).
 DATA = Path(__file__).parent / "data"
-
-POSTGRES_URL_ENV = "KIZUNA_TEST_POSTGRES_URL"
-REQUIRE_POSTGRES_ENV = "KIZUNA_REQUIRE_POSTGRES"
-#: The engines every storage and tenancy test runs on.
-ENGINES = ("sqlite", "postgresql")
 
 
 @pytest.fixture(scope="module")
@@ -52,47 +45,6 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 # --- fresh databases on every engine -----------------------------------------------------------
-
-
-def postgres_base_url() -> str:
-    """``KIZUNA_TEST_POSTGRES_URL``, or skip (fail under ``KIZUNA_REQUIRE_POSTGRES=1``)."""
-    url = os.environ.get(POSTGRES_URL_ENV, "")
-    if not url:
-        reason = (
-            f"{POSTGRES_URL_ENV} is not set: no PostgreSQL to test against "
-            "(CI starts one; see .ci/run)"
-        )
-        if os.environ.get(REQUIRE_POSTGRES_ENV, "") not in ("", "0"):
-            pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but {reason}")
-        pytest.skip(reason)
-    return normalise_url(url)
-
-
-def in_schema(url: str, schema: str) -> str:
-    """`url` with `schema` first on the PostgreSQL search path (tables are made there)."""
-    parsed = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    return parsed.render_as_string(hide_password=False)
-
-
-@contextmanager
-def fresh_database(engine_name: str, folder: Path) -> Iterator[str]:
-    """The URL of an empty database: an SQLite file in `folder`, or a new PostgreSQL schema."""
-    if engine_name == "sqlite":
-        yield sqlite_url(folder / "kizuna.sqlite")
-        return
-    base = postgres_base_url()
-    schema = f"kizuna_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        yield in_schema(base, schema)
-    finally:
-        with admin.begin() as connection:
-            # a test that left a transaction open fails here instead of hanging the run
-            connection.exec_driver_sql("SET LOCAL lock_timeout = '20s'")
-            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture(params=ENGINES)

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
+from dbs import ENGINES, fresh_database
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from world import INVENTORY, PLAN, World, build_world
 
-from conftest import ENGINES, fresh_database
 from kizuna.server import Settings, create_app
 from kizuna.server.tables import AuditEntry, City, CityPlan, Inventory
 

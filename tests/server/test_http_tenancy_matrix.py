@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from dbs import ENGINES, fresh_database
 from fastapi.testclient import TestClient
 from world import ASKERS, INVENTORY, LICENCE, VISIBILITIES, World, build_world
 
-from conftest import ENGINES, fresh_database
 from kizuna.server import Settings, create_app
 from kizuna.server.tables import Visibility
 

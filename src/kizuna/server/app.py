@@ -34,6 +34,8 @@ from kizuna.server import api, i18n, pages
 from kizuna.server.db import make_engine, migrate, session_factory
 from kizuna.server.errors import install_error_handlers
 from kizuna.server.imports import TooLarge
+from kizuna.server.labels import label_filters
+from kizuna.server.pages.forms import install_form_handlers
 from kizuna.server.settings import Settings
 
 PLOTLY_URL = "/static/vendor/plotly.min.js"
@@ -78,6 +80,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(template_filters())
+    env.filters.update(label_filters())
     install_i18n(env)
     env.globals.update(
         kizuna_version=kizuna.__version__,
@@ -242,6 +245,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api.health_router)
     install_error_handlers(app)
+    install_form_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(i18n.LanguageMiddleware)
     app.add_middleware(SecurityHeaders)

@@ -1,0 +1,19 @@
+"""The HTML pages, one module per part of the platform, and the one router that serves them.
+
+Pages show what the request's principal may read (`kizuna.server.deps.get_auth`);
+a hidden object is the same 404 page as a missing one. Pages that change
+something need a signed-in browser (`forms.SignInRequired` sends others to the
+sign-in page) and the session's CSRF token in the form. Every text goes through
+the gettext catalogue (English and Japanese, `kizuna.server.i18n`).
+"""
+
+from fastapi import APIRouter
+
+from kizuna.server.pages import account, cities, organisations, sharing, signin, uploads
+
+router = APIRouter(include_in_schema=False)
+# uploads first: its /cities/new must win over the city page's /cities/{slug}
+for _module in (uploads, cities, organisations, account, sharing, signin):
+    router.include_router(_module.router)
+
+__all__ = ["router"]

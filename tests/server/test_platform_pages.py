@@ -10,14 +10,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from dbs import fresh_database
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from world import INVENTORY, PASSWORD, PLAN, World, build_world
 
-from dbs import fresh_database
 from kizuna.server import Settings, create_app
 from kizuna.server.tables import AuditEntry, Inventory, Share
-from world import INVENTORY, PASSWORD, PLAN, World, build_world
 
 HTML = {"accept": "text/html"}
 BAD_INVENTORY = b"city,year,gpc_ref,gas,emissions_value,emissions_unit\nX,2022,I.9.9,CO2,-5,t\n"

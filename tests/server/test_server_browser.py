@@ -21,6 +21,13 @@ PLAN_SCREENSHOT = Path("/tmp/kizuna-plan.png")
 pytestmark = pytest.mark.browser
 
 
+def failed(request: Any, errors: list[str]) -> None:
+    """Record a failed request, unless a navigation cancelled it (``net::ERR_ABORTED``,
+    such as a favicon still loading when a form is submitted)."""
+    if request.failure != "net::ERR_ABORTED":
+        errors.append(f"request failed: {request.url} ({request.failure})")
+
+
 def open_guarded_page(browser: Any, base_url: str) -> tuple[Any, list[str], list[str]]:
     """A new page whose requests to other hosts are aborted; returns (page, outside, errors)."""
     loopback = urlsplit(base_url).netloc
@@ -39,7 +46,7 @@ def open_guarded_page(browser: Any, base_url: str) -> tuple[Any, list[str], list
     page = context.new_page()
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    page.on("requestfailed", lambda req: failed(req, errors))
     return page, outside, errors
 
 

@@ -31,16 +31,15 @@ CHROMIUM_ARGS = [
 LOOPBACK = "127.0.0.1"
 
 
-@pytest.fixture
-def serve() -> Iterator[Callable[[object], str]]:
-    """Serve an ASGI app with uvicorn in a background thread; returns its base URL.
+class Served:
+    """ASGI apps served with uvicorn in background threads on loopback ports; `stop` ends them."""
 
-    The socket is bound before the server starts (port 0: the system picks a
-    free port), so there is no race for the port. Servers stop at teardown.
-    """
-    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+    def __init__(self) -> None:
+        self.running: list[tuple[uvicorn.Server, threading.Thread]] = []
 
-    def start(app: object) -> str:
+    def __call__(self, app: object) -> str:
+        """Serve `app`; returns its base URL. The socket is bound before the server starts
+        (port 0: the system picks a free port), so there is no race for the port."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((LOOPBACK, 0))
@@ -54,13 +53,31 @@ def serve() -> Iterator[Callable[[object], str]]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("uvicorn did not start")
             time.sleep(0.02)
-        running.append((server, thread))
+        self.running.append((server, thread))
         return f"http://{LOOPBACK}:{port}"
 
-    yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=10)
+    def stop(self) -> None:
+        for server, thread in self.running:
+            server.should_exit = True
+            thread.join(timeout=10)
+        self.running.clear()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[object], str]]:
+    """Serve an ASGI app with uvicorn in a background thread; returns its base URL.
+    Servers stop at teardown."""
+    served = Served()
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def serve_module() -> Iterator[Callable[[object], str]]:
+    """Like `serve`, for servers shared by the tests of a module."""
+    served = Served()
+    yield served
+    served.stop()
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,7 @@ from kizuna.server.errors import install_error_handlers
 from kizuna.server.imports import TooLarge
 from kizuna.server.labels import label_filters
 from kizuna.server.pages.forms import install_form_handlers
+from kizuna.server.response_cache import ResponseCache
 from kizuna.server.settings import Settings
 
 PLOTLY_URL = "/static/vendor/plotly.min.js"
@@ -214,6 +215,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
     app.state.templates = make_templates()
+    app.state.response_cache = ResponseCache()
 
     @app.get(PLOTLY_URL, include_in_schema=False)
     def plotly_bundle() -> FileResponse:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from kizuna.server import tenancy
-from kizuna.server.api.common import PagingDep, errors, json_with_etag
+from kizuna.server.api.common import PagingDep, cached_read, errors
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.schemas import CityFields, CityIn, CityList, CityOut
 
@@ -25,12 +25,15 @@ def list_cities(
 ) -> Response:
     """A page of the cities you may read, by name, each with a summary of the inventories
     you may read (tCO2e). Filter by `country` or by a part of the name (`q`)."""
-    cities = tenancy.list_cities(
-        session, auth.principal, country=country, q=q, limit=page.limit, offset=page.offset
-    )
-    total = tenancy.count_cities(session, auth.principal, country=country, q=q)
-    body = CityList(cities=[CityOut.from_city(c) for c in cities], **page.info(request, total))
-    return json_with_etag(request, body)
+
+    def build() -> CityList:
+        cities = tenancy.list_cities(
+            session, auth.principal, country=country, q=q, limit=page.limit, offset=page.offset
+        )
+        total = tenancy.count_cities(session, auth.principal, country=country, q=q)
+        return CityList(cities=[CityOut.from_city(c) for c in cities], **page.info(request, total))
+
+    return cached_read(request, session, auth, build)
 
 
 @router.post("/cities", response_model=CityOut, status_code=201, responses=errors(403, 404, 422))
@@ -55,8 +58,11 @@ def create_city(body: CityIn, session: SessionDep, auth: AuthDep) -> CityOut:
 @router.get("/cities/{slug}", response_model=CityOut, responses=errors(404))
 def get_city(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Response:
     """One city profile."""
-    return json_with_etag(
-        request, CityOut.from_city(tenancy.get_city(session, auth.principal, slug))
+    return cached_read(
+        request,
+        session,
+        auth,
+        lambda: CityOut.from_city(tenancy.get_city(session, auth.principal, slug)),
     )
 
 

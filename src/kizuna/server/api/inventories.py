@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
 from kizuna.reference.gpc import gpc_taxonomy
 from kizuna.server import imports, tenancy
-from kizuna.server.api.common import PagingDep, errors, json_with_etag, read_upload
+from kizuna.server.api.common import PagingDep, cached_read, errors, read_upload
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.schemas import InventoryList, InventoryOut, InventoryUploadOut
 from kizuna.server.tables import Inventory, Visibility
@@ -37,19 +37,22 @@ def list_inventories(
 ) -> Response:
     """A page of the city's computed inventories you may read, oldest first (totals and
     breakdowns in tCO2e); filter by `year` or `gwp`."""
-    city = tenancy.get_city(session, auth.principal, slug)
-    readable = [
-        inv
-        for inv in tenancy.list_inventories(session, auth.principal, city)
-        if (year is None or inv.year == year) and (gwp is None or inv.gwp == gwp)
-    ]
-    shown = readable[page.offset : page.offset + page.limit]
-    body = InventoryList(
-        city=city.slug,
-        inventories=[inv.result for inv in shown],
-        **page.info(request, len(readable)),
-    )
-    return json_with_etag(request, body)
+
+    def build() -> InventoryList:
+        city = tenancy.get_city(session, auth.principal, slug)
+        readable = [
+            inv
+            for inv in tenancy.list_inventories(session, auth.principal, city)
+            if (year is None or inv.year == year) and (gwp is None or inv.gwp == gwp)
+        ]
+        shown = readable[page.offset : page.offset + page.limit]
+        return InventoryList(
+            city=city.slug,
+            inventories=[inv.result for inv in shown],
+            **page.info(request, len(readable)),
+        )
+
+    return cached_read(request, session, auth, build)
 
 
 @router.post(
@@ -103,8 +106,12 @@ def get_inventory(
     gwp: GwpQuery = "AR5",
 ) -> Response:
     """One inventory with its full result (tCO2e) and sharing."""
-    inventory = _inventory(session, auth, slug, year, gwp)
-    return json_with_etag(request, InventoryOut.of(inventory.city, inventory))
+
+    def build() -> InventoryOut:
+        inventory = _inventory(session, auth, slug, year, gwp)
+        return InventoryOut.of(inventory.city, inventory)
+
+    return cached_read(request, session, auth, build)
 
 
 @router.get(

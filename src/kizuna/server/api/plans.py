@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
 from kizuna.server import imports, tenancy
-from kizuna.server.api.common import errors, json_with_etag, read_upload
+from kizuna.server.api.common import cached_read, errors, read_upload
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.schemas import MaccOut, PlanOut
 from kizuna.server.tables import City, CityPlan, Visibility
@@ -23,8 +23,9 @@ def _plan(session: SessionDep, auth: AuthDep, slug: str) -> tuple[City, CityPlan
 @router.get("/cities/{slug}/plan", response_model=PlanOut, responses=errors(404))
 def get_plan(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Response:
     """The city's plan with its least-cost roadmap (tCO2e, plan currency) and MACC."""
-    city, stored = _plan(session, auth, slug)
-    return json_with_etag(request, PlanOut.from_plan(city, stored))
+    return cached_read(
+        request, session, auth, lambda: PlanOut.from_plan(*_plan(session, auth, slug))
+    )
 
 
 @router.put("/cities/{slug}/plan", response_model=PlanOut, responses=errors(403, 404, 413, 422))
@@ -71,18 +72,23 @@ def optimise_plan(slug: str, session: SessionDep, auth: AuthDep) -> PlanOut:
 @router.get("/cities/{slug}/plan/result", responses=errors(404))
 def get_plan_result(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Response:
     """The optimised roadmap alone (`PlanResult.to_dict()`: tCO2e, plan currency)."""
-    _city, stored = _plan(session, auth, slug)
-    result: dict[str, Any] = stored.result
-    return json_with_etag(request, result)
+
+    def build() -> dict[str, Any]:
+        _city, stored = _plan(session, auth, slug)
+        return stored.result
+
+    return cached_read(request, session, auth, build)
 
 
 @router.get("/cities/{slug}/plan/macc", response_model=MaccOut, responses=errors(404))
 def get_plan_macc(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Response:
     """The plan's MACC: levelised cost of abatement per measure (currency/tCO2e), sorted."""
-    city, stored = _plan(session, auth, slug)
-    return json_with_etag(
-        request, MaccOut(city=city.slug, currency=stored.currency, measures=stored.macc)
-    )
+
+    def build() -> MaccOut:
+        city, stored = _plan(session, auth, slug)
+        return MaccOut(city=city.slug, currency=stored.currency, measures=stored.macc)
+
+    return cached_read(request, session, auth, build)
 
 
 @router.delete("/cities/{slug}/plan", status_code=204, responses=errors(403, 404))

@@ -114,8 +114,9 @@ class Inventory(SharedObject, Base):
     source_file: Mapped[str] = mapped_column(String(300))
     #: `kizuna.inventory.InventoryResult.to_dict()`: totals, breakdowns and completeness.
     result: Mapped[JSONDict]
-    #: The input entries of this city and year, one JSON object per row.
-    entries: Mapped[JSONList] = mapped_column(default=list)
+    #: The input entries of this city and year, one JSON object per row (deferred: read
+    #: only for an export, never when listing).
+    entries: Mapped[JSONList] = mapped_column(default=list, deferred=True)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     city: Mapped[City] = relationship(back_populates="inventories")

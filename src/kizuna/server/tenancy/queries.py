@@ -28,6 +28,7 @@ T = TypeVar("T", bound=SharedObject)
 def city_loader_options(principal: Principal) -> list[LoaderOption]:
     """Load a city's inventories and plan, only those `principal` may read."""
     return [
+        selectinload(City.owner),
         selectinload(City.inventories.and_(visibility_clause(Inventory, principal))),
         selectinload(City.plan.and_(visibility_clause(CityPlan, principal))),
     ]

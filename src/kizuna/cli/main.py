@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kizuna import __version__
-from kizuna.cli import db, inventory, plan, reference
+from kizuna.cli import data, db, inventory, network, plan, reference, review
 from kizuna.cli.demo import demo
 
 app = typer.Typer(
@@ -16,8 +16,11 @@ app = typer.Typer(
 )
 app.add_typer(inventory.app, name="inventory")
 app.add_typer(plan.app, name="plan")
+app.add_typer(review.app, name="review")
 app.add_typer(reference.app, name="reference")
 app.add_typer(db.app, name="db")
+app.add_typer(data.app, name="data")
+app.add_typer(network.app, name="network")
 app.command("demo")(demo)
 
 

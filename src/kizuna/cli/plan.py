@@ -107,6 +107,73 @@ def macc_command(
             out.print(c)
 
 
+@app.command("replan")
+def replan_command(
+    path: Path = typer.Argument(..., help="Plan file (YAML or JSON, see docs/formats.md)."),
+    actuals: Path = typer.Option(
+        ..., "--actuals", help="Actuals CSV (year, sector, emissions_tco2e) or inventory file."
+    ),
+    delivery: Path | None = typer.Option(
+        None, "--delivery", help="Delivery records CSV (year, measure, installed)."
+    ),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="Folder for CSVs and an HTML page with the charts."
+    ),
+) -> None:
+    """Re-optimise the rest of the horizon after the actuals: the past fixed to what
+    happened, BAU re-projected from the actual year, the remaining carbon budget carried
+    forward. Reports the measures added, advanced, delayed or dropped and the cost change."""
+    from kizuna.review import read_actuals, replan
+    from kizuna.review.charts import replan_figure, replan_units_figure
+    from kizuna.review.html import write_review
+
+    with reported_errors():
+        plan = load_plan(path)
+        observed = read_actuals(actuals, plan, delivery=delivery)
+        with err.status(f"Re-planning {plan.city} from {observed.latest_year} ...", spinner="dots"):
+            result = replan(plan, observed, optimise(plan))
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            result.changes_frame().to_csv(out_dir / "replan_changes.csv", index=False)
+            result.replanned.schedule_frame().to_csv(out_dir / "replan_schedule.csv", index=False)
+            write_review(
+                out_dir / "replan.html",
+                f"Re-plan: {plan.city} from {result.actual_year}",
+                [
+                    ("Emissions before and after", replan_figure(result), None),
+                    ("What changed", replan_units_figure(result), result.changes_frame()),
+                ],
+                result.reasons,
+            )
+            err.print(f"Wrote replan_changes.csv, replan_schedule.csv, replan.html to {out_dir}")
+        if fmt is OutputFormat.json:
+            sys.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+            return
+        out.print(
+            f"[bold]{plan.city}[/]: re-planned from {result.actual_year}; NPV "
+            f"{result.original.npv:,.0f} -> {result.replanned.npv:,.0f} {plan.currency} "
+            f"({result.cost_change:+,.0f}); emissions to date {fmt_t(result.excess)} tCO2e "
+            "against the plan"
+        )
+        if result.remaining_budget is not None:
+            out.print(
+                f"Remaining carbon budget {fmt_t(result.remaining_budget)} tCO2e (planned "
+                f"{fmt_t(result.remaining_budget_planned)})"
+            )
+        for reason in result.reasons:
+            out.print(f"- {reason}")
+        t = Table(title=f"Changes after {result.actual_year} (units installed)")
+        for name in ("Measure", "Change", "Before", "After", "Why"):
+            t.add_column(name, justify="right" if name in ("Before", "After") else "left")
+        for c in result.changes:
+            if c.change != "unchanged":
+                t.add_row(
+                    c.measure, c.change, f"{c.units_before:,.0f}", f"{c.units_after:,.0f}", c.reason
+                )
+        out.print(t)
+
+
 @app.command("library")
 def library_command(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),

@@ -61,6 +61,21 @@ def _base_inventory(plan: Plan) -> InventoryResult:
     return results[0]
 
 
+def sector_emissions(plan: Plan, inventory: InventoryResult) -> dict[str, float]:
+    """tCO2e by plan sector in one computed inventory of any year (actuals for a review):
+    the sums the base year takes (each sector's `refs`, or the GPC sector of its name, in
+    the plan's reporting level). Sectors that no reference number matches are left out."""
+    b = plan.baseline
+    names = list(b.sectors) or list(dict.fromkeys(gpc_taxonomy()["sector"]))
+    out: dict[str, float] = {}
+    for name in names:
+        spec = b.sectors.get(name)
+        value = _sector_from_inventory(plan, inventory, name, spec.refs if spec else [])
+        if value is not None:
+            out[name] = value
+    return out
+
+
 def _sector_from_inventory(
     plan: Plan, inventory: InventoryResult, name: str, refs: list[str]
 ) -> float | None:

@@ -114,9 +114,24 @@ class Model:
         return lp, where
 
 
-def build_model(plan: Plan, bau: pd.DataFrame, caps: list[Cap], budget: float | None) -> Model:
-    """Build the whole LP (or MILP) for `plan` with BAU `bau`, milestone `caps` and an
-    optional cumulative `budget` (tCO2e over the horizon)."""
+@dataclass(frozen=True)
+class FixedInstalls:
+    """Installations already decided, such as the units actually delivered, for a re-plan
+    that keeps the past: x[m, t] = units[m, t - start_year] for t = start_year .. through_year."""
+
+    through_year: int
+    units: np.ndarray  # (n_measures, through_year - start_year + 1), units installed
+
+
+def build_model(
+    plan: Plan,
+    bau: pd.DataFrame,
+    caps: list[Cap],
+    budget: float | None,
+    fixed: FixedInstalls | None = None,
+) -> Model:
+    """Build the whole LP (or MILP) for `plan` with BAU `bau`, milestone `caps`, an
+    optional cumulative `budget` (tCO2e over the horizon) and optional `fixed` installations."""
     years = np.arange(plan.start_year, plan.end_year + 1)
     measures = plan.measures
     sectors = list(bau.columns)
@@ -147,6 +162,8 @@ def build_model(plan: Plan, bau: pd.DataFrame, caps: list[Cap], budget: float | 
     add_exclusions(model)
     add_capex_budget(model)
     add_all_or_nothing(model)
+    if fixed is not None:
+        fix_installations(model, fixed)
     return model
 
 
@@ -374,6 +391,24 @@ def add_all_or_nothing(model: Model) -> None:
             np.zeros(n),
         )
     )
+
+
+def fix_installations(model: Model, fixed: FixedInstalls) -> None:
+    """x[m, t] = units[m, t] for t <= through_year (lower = upper bound, above any ramp limit
+    or start year: what was delivered stays delivered), and no annual capex cap in those
+    years (money already spent is not limited again). Potentials, dependencies and the
+    milestones still hold."""
+    n_fixed = min(fixed.through_year - model.plan.start_year + 1, model.n_years)
+    if n_fixed <= 0:
+        return
+    units = np.asarray(fixed.units, dtype=float)[:, :n_fixed]
+    m_idx, t_idx = np.meshgrid(np.arange(model.n_measures), np.arange(n_fixed), indexing="ij")
+    cols = model.col(m_idx, t_idx).ravel()
+    model.col_lower[cols] = units.ravel()
+    model.col_upper[cols] = units.ravel()
+    for block in model.blocks:
+        if block.name == "capex_budget":
+            block.upper[:n_fixed] = INF
 
 
 def _pairs(model: Model, field: str, symmetric: bool) -> np.ndarray:

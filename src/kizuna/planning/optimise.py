@@ -12,20 +12,30 @@ from kizuna.planning.baseline import project_bau
 from kizuna.planning.economics import crf
 from kizuna.planning.highs import solve
 from kizuna.planning.milestones import linear_budget, yearly_caps
-from kizuna.planning.model import Model, build_model
+from kizuna.planning.model import FixedInstalls, Model, build_model
 from kizuna.planning.plan import Plan
 from kizuna.planning.results import MeasureResult, MilestoneResult, PlanResult
 
 
-def optimise(plan: Plan, *, threads: int = 1) -> PlanResult:
+def optimise(
+    plan: Plan,
+    *,
+    threads: int = 1,
+    bau: pd.DataFrame | None = None,
+    fixed: FixedInstalls | None = None,
+) -> PlanResult:
     """Choose the measures and their schedule that meet the milestones at least cost.
 
     Unreachable milestones do not fail: their shortfall comes back as a `gap` by year.
     Raises `Infeasible` only when the plan's own rules contradict each other (for
     example an all-or-nothing measure that cannot be rolled out at its maximum rate).
+
+    A re-plan (`kizuna.review.replan`) passes `bau`, a BAU to use instead of
+    ``project_bau(plan)`` (same shape: years base_year..end_year, one column per sector;
+    its base-year row sets the caps), and `fixed`, the installations of past years.
     """
     started = time.perf_counter()
-    bau = project_bau(plan)
+    bau = project_bau(plan) if bau is None else bau
     base = bau.loc[plan.base_year]
     caps = yearly_caps(plan, float(base.sum()), {k: float(v) for k, v in base.items()})
     budget = None
@@ -33,7 +43,7 @@ def optimise(plan: Plan, *, threads: int = 1) -> PlanResult:
         budget = plan.milestones.budget
         if budget is None:
             budget = linear_budget(plan, float(base.sum()))
-    model = build_model(plan, bau, caps, budget)
+    model = build_model(plan, bau, caps, budget, fixed)
     lp, where = model.program()
     built = time.perf_counter()
     sol = solve(lp, threads=threads)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from kizuna import __version__
-from kizuna.cli import data, db, inventory, network, plan, reference, review
+from kizuna.cli import data, db, inventory, network, plan, reference, review, sdg, vlr
 from kizuna.cli.demo import demo
 
 app = typer.Typer(
@@ -21,6 +21,8 @@ app.add_typer(reference.app, name="reference")
 app.add_typer(db.app, name="db")
 app.add_typer(data.app, name="data")
 app.add_typer(network.app, name="network")
+app.add_typer(sdg.app, name="sdg")
+app.add_typer(vlr.app, name="vlr")
 app.command("demo")(demo)
 
 

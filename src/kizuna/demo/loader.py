@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
+from kizuna.demo import datahub_seed, network_seed, review_seed, sdg_seed
 from kizuna.demo.accounts import (
     CITY_SHARING,
     LICENCE,
@@ -43,6 +44,8 @@ from kizuna.server.tables import City, CityPlan, Inventory, Organisation, Visibi
 from kizuna.server.tenancy import SYSTEM, record
 
 CITIES_FILE = "cities.yaml"
+#: The demo content of the other parts of the platform, stored after the cities.
+EXTRA_SEEDERS = (review_seed.seed, sdg_seed.seed, network_seed.seed, datahub_seed.seed)
 PLANS_DIR = "plans"
 
 
@@ -100,6 +103,7 @@ class DemoSummary:
     plans: int = 0
     organisations: int = 0
     logins: tuple[DemoLogin, ...] = ()
+    extras: int = 0  # objects of the review, SDG, network and data hub parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +249,7 @@ def load_demo(session: Session, data_dir: Traversable | Path | None = None) -> D
         orgs, logins = seed_organisations(session, [*governments, *OTHER_ORGANISATIONS])
         for city, book, results in computed:
             inventories += _store_city(session, orgs, city, book, results, plans.get(city.slug))
+        extras = sum(seed(session, orgs) for seed in EXTRA_SEEDERS)
         session.commit()
     except BaseException:
         session.rollback()
@@ -255,6 +260,7 @@ def load_demo(session: Session, data_dir: Traversable | Path | None = None) -> D
         plans=len(plans),
         organisations=len(orgs),
         logins=tuple(logins),
+        extras=extras,
     )
 
 

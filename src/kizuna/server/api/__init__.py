@@ -10,12 +10,35 @@ ETags (`kizuna.server.api.common`).
 
 from fastapi import APIRouter
 
-from kizuna.server.api import account, cities, health, inventories, organisations, plans, sharing
+from kizuna.server.api import (
+    account,
+    cities,
+    datahub,
+    health,
+    inventories,
+    network,
+    organisations,
+    plans,
+    review,
+    sdg,
+    sharing,
+)
 
 PREFIX = "/api/v1"
 
 router = APIRouter(prefix=PREFIX)
-for _module in (cities, inventories, plans, organisations, account, sharing):
+for _module in (
+    cities,
+    inventories,
+    plans,
+    organisations,
+    account,
+    sharing,
+    review,
+    sdg,
+    network,
+    datahub,
+):
     router.include_router(_module.router)
 
 health_router = health.router

@@ -9,11 +9,34 @@ the gettext catalogue (English and Japanese, `kizuna.server.i18n`).
 
 from fastapi import APIRouter
 
-from kizuna.server.pages import account, cities, organisations, sharing, signin, uploads
+from kizuna.server.pages import (
+    account,
+    cities,
+    datahub,
+    network,
+    organisations,
+    review,
+    sdg,
+    sharing,
+    signin,
+    uploads,
+)
 
 router = APIRouter(include_in_schema=False)
-# uploads first: its /cities/new must win over the city page's /cities/{slug}
-for _module in (uploads, cities, organisations, account, sharing, signin):
+# uploads and review first: /cities/new and /cities/{slug}/review/... must win over the
+# city page's /cities/{slug}
+for _module in (
+    uploads,
+    review,
+    cities,
+    organisations,
+    account,
+    sharing,
+    signin,
+    sdg,
+    network,
+    datahub,
+):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -4,11 +4,16 @@
 - `places`: `City`, `Inventory`, `CityPlan`: the shared objects.
 - `accounts`: organisations, users, memberships, API tokens, web sessions, login attempts.
 - `sharing`: shares with partner organisations and the append-only audit log.
+- `review`, `network`, `datahub`, `sdg`: the shared objects of those parts of the platform.
+
+`SHARED_TYPES` maps each shared object's `shared_type` (``city``, ``plan``, ...) to its
+class: every subclass of `SharedObject` in these modules, found when they are imported.
 
 The schema itself is made by the Alembic migrations in ``kizuna/server/migrations``
 (`kizuna.server.db.migrate`), never by ``create_all``.
 """
 
+from kizuna.server.tables import datahub, network, review, sdg  # noqa: F401
 from kizuna.server.tables.accounts import (
     ApiToken,
     LoginAttempt,
@@ -28,8 +33,13 @@ from kizuna.server.tables.base import (
     Visibility,
     utcnow,
 )
-from kizuna.server.tables.places import SHARED_TYPES, City, CityPlan, Inventory, SharedObject
+from kizuna.server.tables.places import City, CityPlan, Inventory, SharedObject
 from kizuna.server.tables.sharing import AuditEntry, Share
+
+#: The shared object classes by their `shared_type`.
+SHARED_TYPES: dict[str, type[SharedObject]] = {
+    cls.shared_type: cls for cls in SharedObject.__subclasses__() if hasattr(cls, "__table__")
+}
 
 __all__ = [
     "SHARED_TYPES",

@@ -147,9 +147,3 @@ class CityPlan(SharedObject, Base):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     city: Mapped[City] = relationship(back_populates="plan")
-
-
-#: The shared object classes by their `shared_type`.
-SHARED_TYPES: dict[str, type[City | Inventory | CityPlan]] = {
-    cls.shared_type: cls for cls in (City, Inventory, CityPlan)
-}

@@ -1,0 +1,3 @@
+"""The datahub tables of the platform (shared objects of this part; see `places.SharedObject`)."""
+
+from __future__ import annotations

@@ -35,28 +35,13 @@ def _object(session: SessionDep, auth: AuthDep, object_type: str, object_id: int
     return tenancy.get_object(session, auth.principal, model, object_id)
 
 
-def describe(obj: SharedObject) -> dict[str, str]:
-    """A title and the page address of a shared object (city, inventory or plan)."""
-    if isinstance(obj, City):
-        return {"title": obj.name, "href": f"/cities/{obj.slug}", "kind": "city"}
-    if isinstance(obj, Inventory):
-        return {
-            "title": f"{obj.city.name} {obj.year} ({obj.gwp})",
-            "href": f"/cities/{obj.city.slug}?year={obj.year}",
-            "kind": "inventory",
-        }
-    if isinstance(obj, CityPlan):
-        return {"title": obj.city.name, "href": f"/cities/{obj.city.slug}/plan", "kind": "plan"}
-    return {"title": f"{obj.shared_type} #{obj.id}", "href": "/", "kind": obj.shared_type}
-
-
 def _context(session: SessionDep, auth: AuthDep, obj: SharedObject) -> dict[str, Any]:
     shares = tenancy.list_shares(session, auth.principal, obj)
     shared_ids = {s.partner_org_id for s in shares}
     orgs = tenancy.list_organisations(session)
     return {
         "obj": obj,
-        "about": describe(obj),
+        "about": dict(zip(("title", "href"), obj.describe(), strict=True)),
         "shares": shares,
         "candidates": [o for o in orgs if o.id not in shared_ids and o.id != obj.owner_org_id],
         "visibilities": list(Visibility),

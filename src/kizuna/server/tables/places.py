@@ -50,6 +50,10 @@ class SharedObject:
     def __table_args__(cls) -> tuple[CheckConstraint, ...]:
         return (licence_check(),)
 
+    def describe(self) -> tuple[str, str]:
+        """A title of the object and the address of its page (for the sharing page)."""
+        return f"{self.shared_type} #{self.id}", "/"
+
 
 def licence_check() -> CheckConstraint:
     """The CHECK of every shared table: a public object names its licence."""
@@ -87,6 +91,9 @@ class City(SharedObject, Base):
         back_populates="city", cascade="all, delete-orphan", uselist=False
     )
 
+    def describe(self) -> tuple[str, str]:
+        return self.name, f"/cities/{self.slug}"
+
     def latest_inventory(self) -> Inventory | None:
         """The inventory of the most recent year in `inventories` (as loaded), or None."""
         return max(self.inventories, key=lambda inv: inv.year, default=None)
@@ -121,6 +128,12 @@ class Inventory(SharedObject, Base):
 
     city: Mapped[City] = relationship(back_populates="inventories")
 
+    def describe(self) -> tuple[str, str]:
+        return (
+            f"{self.city.name} {self.year} ({self.gwp})",
+            f"/cities/{self.city.slug}?year={self.year}",
+        )
+
 
 class CityPlan(SharedObject, Base):
     """A city's back-casting plan with its optimised roadmap (one plan per city for now).
@@ -147,3 +160,6 @@ class CityPlan(SharedObject, Base):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     city: Mapped[City] = relationship(back_populates="plan")
+
+    def describe(self) -> tuple[str, str]:
+        return self.city.name, f"/cities/{self.city.slug}/plan"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,6 +18,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 Csrf = Annotated[str, Form(max_length=200)]
 AUDIT_PAGE = 50
+E = TypeVar("E", bound=StrEnum)
 
 
 @router.get("/organisations")
@@ -54,7 +56,7 @@ def create(
     """Make an organisation; the signed-in user becomes its owner."""
     csrf_form(request, auth, csrf_token)
     try:
-        org_kind = _kind(kind)
+        org_kind = _choice(OrgKind, kind, "kind")
         if not name.strip():
             raise InputError("Give the organisation a name", where=Location(field="name"))
         org = tenancy.create_organisation(
@@ -68,14 +70,15 @@ def create(
     return done(request, f"/organisations/{org.slug}")
 
 
-def _kind(value: str) -> OrgKind:
+def _choice(kind: type[E], value: str, field: str) -> E:
+    """`value` as a member of the enumeration `kind`, or an `InputError` naming `field`."""
     try:
-        return OrgKind(value)
+        return kind(value)
     except ValueError:
         raise InputError(
-            f"Unknown kind of organisation {value!r}",
-            where=Location(field="kind"),
-            hint=f"choose one of {', '.join(k.value for k in OrgKind)}",
+            f"Unknown {field} {value!r}",
+            where=Location(field=field),
+            hint=f"choose one of {', '.join(k.value for k in kind)}",
         ) from None
 
 
@@ -124,24 +127,13 @@ def add_member(
                 where=Location(field="email"),
                 hint="ask them to sign up first, then add them",
             )
-        tenancy.add_member(session, auth.principal, org.id, user.id, _role(role))
+        tenancy.add_member(session, auth.principal, org.id, user.id, _choice(Role, role, "role"))
         session.commit()
     except KizunaError as exc:
         session.rollback()
         context = {**_org_page(session, auth, org), "form": {"email": email, "role": role}}
         return form_error(request, "organisation.html", "_member_form.html", context, exc)
     return done(request, f"/organisations/{org.slug}#members")
-
-
-def _role(value: str) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        raise InputError(
-            f"Unknown role {value!r}",
-            where=Location(field="role"),
-            hint="choose viewer, editor, admin or owner",
-        ) from None
 
 
 @router.post("/organisations/{slug}/members/{user_id}")
@@ -162,7 +154,9 @@ def change_member(
         if remove:
             tenancy.remove_member(session, auth.principal, org.id, user_id)
         else:
-            tenancy.change_role(session, auth.principal, org.id, user_id, _role(role))
+            tenancy.change_role(
+                session, auth.principal, org.id, user_id, _choice(Role, role, "role")
+            )
         session.commit()
     except KizunaError as exc:
         session.rollback()

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from kizuna.errors import KizunaError
 from kizuna.reference.gwp import GWP_SETS
 from kizuna.server import imports, tenancy
+from kizuna.server.api.common import read_upload
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.pages.forms import csrf_form, done, form_error, render, signed_in
 from kizuna.server.tables import City, Role
@@ -102,11 +103,8 @@ async def upload_inventory(
     """Compute and store the uploaded inventory file, or show its problems."""
     csrf_form(request, auth, csrf_token)
     city = tenancy.get_city(session, auth.principal, slug)
-    limit = request.app.state.settings.upload_max_bytes
     try:
-        name = file.filename or "inventory.csv"
-        data = await file.read(limit + 1)
-        imports.check_size(len(data), limit, name)
+        name, data = await read_upload(file, request.app.state.settings.upload_max_bytes)
         done_import = imports.import_inventory(
             session, auth.principal, city, filename=name, data=data, gwp=gwp
         )
@@ -142,11 +140,8 @@ async def upload_plan(
     """Validate, optimise and store the uploaded plan file, or show its problems."""
     csrf_form(request, auth, csrf_token)
     city = tenancy.get_city(session, auth.principal, slug)
-    limit = request.app.state.settings.upload_max_bytes
     try:
-        name = file.filename or "plan.yaml"
-        data = await file.read(limit + 1)
-        imports.check_size(len(data), limit, name)
+        name, data = await read_upload(file, request.app.state.settings.upload_max_bytes)
         imports.import_plan(session, auth.principal, city, filename=name, data=data)
         session.commit()
     except KizunaError as exc:

@@ -42,10 +42,13 @@ from kizuna.datahub.warehouse import default_warehouse_dir
 from kizuna.errors import InputError
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="The data hub: import open and big data, run pipelines, publish.",
     no_args_is_help=True,
 )
-pipeline_app = typer.Typer(help="Pipelines declared in a YAML file.", no_args_is_help=True)
+pipeline_app = typer.Typer(
+    rich_markup_mode="markdown", help="Pipelines declared in a YAML file.", no_args_is_help=True
+)
 app.add_typer(pipeline_app, name="pipeline")
 
 
@@ -119,7 +122,9 @@ def import_command(
     warehouse: Path | None = WAREHOUSE,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
-    """Preview a source, then store it in the warehouse (one transaction: a bad file leaves
+    """Preview a source, then store it in the warehouse.
+
+    Preview a source, then store it in the warehouse (one transaction: a bad file leaves
     nothing behind). Errors name the file, row, column and fix, and exit with status 1."""
     with reported_errors():
         max_bytes = int(max_mb * 1024**2)
@@ -389,7 +394,9 @@ def publish_command(
         None, "--warehouse", "-w", help="Also list this warehouse's public data sets."
     ),
 ) -> None:
-    """Publish a city's open data: a DCAT catalogue, NGSI-LD entities (Smart Data Models
+    """Publish a city's open data: DCAT, NGSI-LD or Open SDG.
+
+    Publish a city's open data: a DCAT catalogue, NGSI-LD entities (Smart Data Models
     KeyPerformanceIndicator and CarbonFootprint) or Open SDG CSVs."""
     with reported_errors():
         target = Path(city)

@@ -14,7 +14,9 @@ from kizuna.server.db import current_revision, head_revision, make_engine, migra
 from kizuna.server.settings import Settings, sqlite_url
 
 app = typer.Typer(
-    help="The platform database: migrations (SQLite or PostgreSQL).", no_args_is_help=True
+    rich_markup_mode="markdown",
+    help="The platform database: migrations (SQLite or PostgreSQL).",
+    no_args_is_help=True,
 )
 
 UrlOption = Annotated[

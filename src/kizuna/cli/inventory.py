@@ -14,7 +14,9 @@ from kizuna.inventory import InventoryResult, compute, read_inventory_file, to_j
 from kizuna.inventory.mappings import parse_mapping
 from kizuna.inventory.results import refs_frame
 
-app = typer.Typer(help="GHG inventories by the GPC standard.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode="markdown", help="GHG inventories by the GPC standard.", no_args_is_help=True
+)
 
 
 class Gwp(StrEnum):

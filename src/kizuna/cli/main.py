@@ -9,6 +9,7 @@ from kizuna.cli import data, db, inventory, network, plan, reference, review, sd
 from kizuna.cli.demo import demo
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     name="kizuna",
     help="Kizuna: GHG inventories, climate plans and SDG reports for cities, on one open platform.",
     no_args_is_help=True,

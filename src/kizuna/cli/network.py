@@ -27,6 +27,7 @@ from kizuna.network.matchmaking import Catalogue, MatchResult, case_peer_scores
 from kizuna.network.peers import SIZE_BANDS
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="The collaboration network: peer cities, matchmaking, the real-data network.",
     no_args_is_help=True,
 )
@@ -176,7 +177,9 @@ def data_command(
     data_dir: Path = typer.Argument(..., help=DATA_DIR_HELP),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
-    """How the real data sets join the registry: rows, match rate by method, cities with
+    """How the real data sets join the registry.
+
+    How the real data sets join the registry: rows, match rate by method, cities with
     emissions."""
     with reported_errors():
         enriched = _enriched(data_dir)

@@ -17,7 +17,9 @@ from kizuna.planning.library import measure_library
 from kizuna.planning.macc import macc_sweep, macc_table
 
 app = typer.Typer(
-    help="Back-casting plans: least-cost roadmap (HiGHS) and MACC.", no_args_is_help=True
+    rich_markup_mode="markdown",
+    help="Back-casting plans: least-cost roadmap (HiGHS) and MACC.",
+    no_args_is_help=True,
 )
 
 
@@ -61,7 +63,7 @@ def macc_command(
         0,
         min=0,
         help="Also re-solve the plan at N ambition levels "
-        "(10 %% .. 100 %% of its targets): the model-"
+        "(10 % .. 100 % of its targets): the model-"
         "derived curve.",
     ),
 ) -> None:
@@ -121,7 +123,9 @@ def replan_command(
         None, "--out", help="Folder for CSVs and an HTML page with the charts."
     ),
 ) -> None:
-    """Re-optimise the rest of the horizon after the actuals: the past fixed to what
+    """Re-optimise the rest of the horizon after what actually happened.
+
+    Re-optimise the rest of the horizon after the actuals: the past fixed to what
     happened, BAU re-projected from the actual year, the remaining carbon budget carried
     forward. Reports the measures added, advanced, delayed or dropped and the cost change."""
     from kizuna.review import read_actuals, replan

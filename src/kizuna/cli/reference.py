@@ -8,7 +8,11 @@ from rich.table import Table
 from kizuna.cli.console import out
 from kizuna.reference import GWP_SETS, gpc_taxonomy, gwp_values
 
-app = typer.Typer(help="Packaged reference data (GPC taxonomy, GWP sets).", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Packaged reference data (GPC taxonomy, GWP sets).",
+    no_args_is_help=True,
+)
 
 _COMMON_GASES = (
     "CO2",

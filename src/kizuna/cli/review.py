@@ -31,6 +31,7 @@ from kizuna.review.charts import fan_figure, progress_figure, stress_figure, tor
 from kizuna.review.html import write_review
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Review a plan: scenarios, stress tests, Monte Carlo risk, progress tracking.",
     no_args_is_help=True,
 )
@@ -94,7 +95,9 @@ def stress_command(
     fmt: OutputFormat = FORMAT,
     out_dir: Path | None = OUT,
 ) -> None:
-    """Evaluate the plan's least-cost roadmap, fixed, under each scenario: emissions, the
+    """The plan's roadmap, fixed, under each scenario.
+
+    Evaluate the plan's least-cost roadmap, fixed, under each scenario: emissions, the
     milestones it still meets, cost and carbon cost (plan currency, NPV to start_year)."""
     with reported_errors():
         plan = load_plan(path)
@@ -129,7 +132,9 @@ def risk_command(
     fmt: OutputFormat = FORMAT,
     out_dir: Path | None = OUT,
 ) -> None:
-    """Probability of meeting each milestone with the roadmap as planned, the fan chart of
+    """Monte Carlo risk of missing each milestone with the roadmap as planned.
+
+    Probability of meeting each milestone with the roadmap as planned, the fan chart of
     emissions (P5-P95), expected shortfalls (tCO2e) and the uncertainties that matter most."""
     with reported_errors():
         plan = load_plan(path)
@@ -178,7 +183,9 @@ def track_command(
     fmt: OutputFormat = FORMAT,
     out_dir: Path | None = OUT,
 ) -> None:
-    """Compare actual emissions and deliveries with the plan: on or off track per sector and
+    """Compare actual emissions and deliveries with the plan.
+
+    Compare actual emissions and deliveries with the plan: on or off track per sector and
     milestone, the gap, and the annual trend needed to close it."""
     with reported_errors():
         plan = load_plan(path)
@@ -225,7 +232,9 @@ def batch_command(
     ),
     fmt: OutputFormat = FORMAT,
 ) -> None:
-    """Re-optimise the plan under each scenario (a least-cost roadmap per world), in a process
+    """Re-optimise the plan under each scenario.
+
+    Re-optimise the plan under each scenario (a least-cost roadmap per world), in a process
     pool or on a Dask cluster."""
     with reported_errors():
         plan = load_plan(path)

@@ -21,9 +21,13 @@ from kizuna.sdg.progress import SERIES_COLUMNS, STATUS_LABELS, SeriesProgress, s
 from kizuna.sdg.translations import add_language
 
 app = typer.Typer(
-    help="SDG framework and progress towards the goals (Open SDG method).", no_args_is_help=True
+    rich_markup_mode="markdown",
+    help="SDG framework and progress towards the goals (Open SDG method).",
+    no_args_is_help=True,
 )
-framework_app = typer.Typer(help="The global indicator framework.", no_args_is_help=True)
+framework_app = typer.Typer(
+    rich_markup_mode="markdown", help="The global indicator framework.", no_args_is_help=True
+)
 app.add_typer(framework_app, name="framework")
 
 REQUIRED = ("base_year", "base_value", "current_year", "current_value", "direction")

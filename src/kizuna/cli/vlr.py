@@ -9,7 +9,11 @@ import typer
 from kizuna.cli.console import err, reported_errors
 from kizuna.errors import InputError
 
-app = typer.Typer(help="Voluntary Local Reviews (VLR) as HTML or PDF.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode="markdown",
+    help="Voluntary Local Reviews (VLR) as HTML or PDF.",
+    no_args_is_help=True,
+)
 
 
 @app.command("build")
@@ -20,7 +24,9 @@ def build_command(
     output: Path = typer.Option(..., "-o", "--out", help="report.html or report.pdf"),
     lang: str = typer.Option("en", "--lang", help="Language of the report: en or ja."),
 ) -> None:
-    """Build the VLR: narrative sections from the city's Markdown, computed sections from its
+    """Build a Voluntary Local Review (VLR) as HTML or PDF.
+
+    Build the VLR: narrative sections from the city's Markdown, computed sections from its
     indicators (Open SDG files) and its climate plan, in one HTML file or a PDF."""
     from kizuna.sdg.vlr import build_vlr, load_city_dir
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from world import INVENTORY, PLAN, World, build_world
 
 from kizuna.server import Settings, create_app
-from kizuna.server.tables import AuditEntry, City, CityPlan, Inventory
+from kizuna.server.tables import SHARED_TYPES, AuditEntry, City, CityPlan, Inventory, Share
 
 BAD_INVENTORY = b"""city,year,gpc_ref,gas,activity_value,activity_unit,ef_value,ef_unit
 Testville,2022,I.1.1,CO2,1200,l,0.5,kg/kWh
@@ -421,3 +421,62 @@ def test_sharing_with_a_partner(platform: tuple[TestClient, World]) -> None:
     )
     unknown_kind = client.get("/api/v1/sharing/spaceship/1", headers=admin)
     assert "spaceship" in assert_error_shape(unknown_kind, 404)["message"]
+
+
+def test_objects_of_a_hidden_city_stay_hidden(platform: tuple[TestClient, World]) -> None:
+    """A public inventory of a private city is still hidden from outsiders: an object is
+    readable only where what it belongs to is (its `parents`)."""
+    client, world = platform
+    new_city(client, world, "secret-city")
+    editor, admin = world.headers("editor"), world.headers("admin")
+    client.post(
+        "/api/v1/cities/secret-city/inventories",
+        files={"file": ("testville.csv", INVENTORY, "text/csv")},
+        headers=editor,
+    )
+    inventory = client.get("/api/v1/cities/secret-city/inventories/2021", headers=editor).json()
+    sharing = inventory["links"]["sharing"]
+    public = client.put(
+        sharing, json={"visibility": "public", "licence": "CC-BY-4.0"}, headers=admin
+    )
+    assert public.status_code == 200
+    for who in ("anonymous", "outsider", "partner"):
+        assert client.get(sharing, headers=world.headers(who)).status_code == 404, who
+        assert (
+            client.put(
+                sharing, json={"visibility": "private"}, headers=world.headers(who)
+            ).status_code
+            == 404
+        ), who
+
+
+def test_deleting_a_city_leaves_no_shares_behind(platform: tuple[TestClient, World]) -> None:
+    client, world = platform
+    new_city(client, world, "gone-city")
+    editor, admin = world.headers("editor"), world.headers("admin")
+    client.post(
+        "/api/v1/cities/gone-city/inventories",
+        files={"file": ("testville.csv", INVENTORY, "text/csv")},
+        headers=editor,
+    )
+    for year in (2015, 2021):
+        inv = client.get(f"/api/v1/cities/gone-city/inventories/{year}", headers=editor).json()
+        shared = client.post(
+            f"{inv['links']['sharing']}/partners",
+            json={"organisation": "partner-lab"},
+            headers=admin,
+        )
+        assert shared.status_code == 200
+    app = client.app
+    with app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        before = session.scalar(select(func.count()).select_from(Share))
+    assert client.delete("/api/v1/cities/gone-city", headers=editor).status_code == 204
+    with app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+        after = session.scalar(select(func.count()).select_from(Share))
+        orphans = [
+            s
+            for s in session.scalars(select(Share))
+            if session.get(SHARED_TYPES[s.object_type], s.object_id) is None
+        ]
+    assert before - after == 2
+    assert orphans == []

@@ -13,6 +13,7 @@ from kizuna.cli.console import out, reported_errors
 from kizuna.demo import load_demo
 from kizuna.server import Settings, create_app
 from kizuna.server.settings import sqlite_url
+from kizuna.server.tenancy.datahub import warehouse_dir
 
 
 def demo(
@@ -44,12 +45,14 @@ def demo(
     with reported_errors():
         app = create_app(settings)
         status = out.status("Loading the demo cities and computing their inventories...")
+        warehouse = warehouse_dir(settings.datahub_dir, settings.database_url)
         with status, app.state.sessionmaker() as session:
+            session.info["datahub_dir"] = str(warehouse)  # the demo's data sets, beside its db
             summary = load_demo(session)
     out.print(
         f"Loaded {summary.cities} cities, {summary.inventories} inventories and "
         f"{summary.plans} plans "
-        f"into {settings.database_url}",
+        f"into {settings.database_url}; data hub warehouse: {warehouse}",
         highlight=False,
     )
     if summary.logins:

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from kizuna.datahub.datasets import DatasetSpec, Mode, SourceInfo, prepare_rows
-from kizuna.datahub.files import read_file
+from kizuna.datahub.files import LoadedFile, read_file
 from kizuna.datahub.schema import TableSchema, infer_table, raise_problems
 from kizuna.datahub.warehouse import StoreResult, Warehouse
 
@@ -56,9 +56,22 @@ def import_file(
     """
     path = Path(path)
     loaded = read_file(path, fmt=fmt, max_bytes=max_bytes, encoding=encoding, sheet=sheet)
-    raise_problems(loaded.source, loaded.problems)
     origin = source or SourceInfo(str(path.resolve()), loaded.format)
-    return _store(loaded.frame, loaded.schema, warehouse, spec, origin, mode, loaded.source)
+    return import_loaded(loaded, warehouse, spec, origin, mode=mode)
+
+
+def import_loaded(
+    loaded: LoadedFile,
+    warehouse: Warehouse,
+    spec: DatasetSpec,
+    source: SourceInfo,
+    *,
+    mode: Mode = Mode.create,
+) -> ImportResult:
+    """Store a file already read by `read_file` (so a caller that looked at it first, such
+    as the platform's upload, does not read it twice); checks and raises as `import_file`."""
+    raise_problems(loaded.source, loaded.problems)
+    return _store(loaded.frame, loaded.schema, warehouse, spec, source, mode, loaded.source)
 
 
 def import_frame(

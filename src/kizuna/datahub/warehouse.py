@@ -254,9 +254,15 @@ class Warehouse:
         return {p: d.hexdigest()[:16] for p, d in digests.items()}
 
     def read(
-        self, name: str, partitions: Iterable[str] | None = None, limit: int | None = None
+        self,
+        name: str,
+        partitions: Iterable[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> pd.DataFrame:
-        """The rows of `name` (all, or of `partitions`) as a DataFrame, via DuckDB."""
+        """The rows of `name` (all, or of `partitions`) as a DataFrame, via DuckDB; `limit`
+        rows from `offset` when given (files in partition order and rows in file order:
+        DuckDB keeps the order of the scan, so pages do not overlap)."""
         info = self.dataset(name)
         files = self.files(name, partitions)
         if not files:
@@ -264,6 +270,8 @@ class Warehouse:
         sql = "SELECT * FROM read_parquet(?, union_by_name = true)"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
+        if offset:
+            sql += f" OFFSET {int(offset)}"
         with self.connect(read_only=True) as con:
             return con.execute(sql, [[str(f) for f in files]]).df()
 
@@ -400,6 +408,21 @@ class Warehouse:
         return StoreResult(
             spec.name, str(mode), len(frame), tuple(sorted(staged)), lineage_id, dropped
         )
+
+    def delete(self, name: str) -> bool:
+        """Remove the data set `name`: its rows, files, catalogue row and lineage records (what
+        was derived from it keeps its own records). False when there was no such data set."""
+        with self.connect() as con:
+            con.begin()
+            found = con.execute("SELECT 1 FROM datasets WHERE name = ?", [name]).fetchone()
+            obsolete = self._drop(con, name, {"*"})
+            con.execute("DELETE FROM datasets WHERE name = ?", [name])
+            con.execute("DELETE FROM lineage WHERE object = ?", [name])
+            con.commit()
+        for path in obsolete:
+            path.unlink(missing_ok=True)
+        self._prune_dirs(name)
+        return found is not None
 
     def drop_partitions(self, name: str, partitions: Iterable[str]) -> None:
         """Remove `partitions` of `name` (a pipeline output whose inputs went away)."""

@@ -21,6 +21,7 @@ With actual emissions to year t_a (`kizuna.review.actuals`) and the units delive
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ from kizuna.planning.model import FixedInstalls
 from kizuna.review.actuals import Actuals, sector_table
 from kizuna.review.basis import PlanBasis, plan_basis, project
 from kizuna.review.evaluate import abatement
-from kizuna.review.roadmap import Roadmap, stock_of
+from kizuna.review.roadmap import Roadmap, as_result, stock_of
 from kizuna.review.tracking import planned_path
 
 #: Shifts of the unit-weighted mean installation year smaller than this are not a change.
@@ -138,13 +139,13 @@ class ReplanResult:
 def replan(
     plan: Plan,
     actuals: Actuals,
-    result: PlanResult | None = None,
+    result: PlanResult | Mapping[str, Any] | None = None,
     *,
     basis: PlanBasis | None = None,
 ) -> ReplanResult:
     """Re-optimise `plan` after the actuals (see the module docstring); `result` is the
     original roadmap (optimised here when None)."""
-    result = result or optimise(plan)
+    result = optimise(plan) if result is None else as_result(result)
     basis = basis or plan_basis(plan)
     t_a = actuals.latest_year
     if t_a >= plan.end_year:

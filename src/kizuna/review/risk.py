@@ -18,6 +18,7 @@ same draws and results.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -136,7 +137,7 @@ class RiskResult:
 
 def monte_carlo(
     plan: Plan,
-    result: PlanResult | None = None,
+    result: PlanResult | Mapping[str, Any] | None = None,
     spec: RiskSpec | None = None,
     *,
     draws: int = 10_000,
@@ -145,7 +146,7 @@ def monte_carlo(
 ) -> RiskResult:
     """Draw `draws` worlds of `spec` (the packaged uncertainties when None) with `seed` and
     evaluate the roadmap of `result` (optimised here when None) in all of them."""
-    result = result or optimise(plan)
+    result = optimise(plan) if result is None else result
     basis = basis or plan_basis(plan)
     roadmap = Roadmap.from_result(plan, result)
     drawn = sample(basis, spec or default_risk(), draws, seed)

@@ -4,6 +4,9 @@ A review evaluates the roadmap a plan chose (its optimised schedule) in other wo
 without choosing again. Units in place follow from the installations and lifetimes:
 
     S[m, t] = sum_{k = 0}^{L_m - 1} x[m, t - k]
+
+`as_result` turns a stored ``PlanResult.to_dict()`` back into a `PlanResult`, so that every
+review (stress, risk, tracking, re-plan) takes an optimised result in either form.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from kizuna.errors import InputError
 from kizuna.planning import Plan, PlanResult
+from kizuna.planning.results import MeasureResult, MilestoneResult
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,45 @@ def stock_of(installed: np.ndarray, lifetimes: np.ndarray) -> np.ndarray:
     back = t[None, :] - lifetimes[:, None]  # (M, T): the year whose cumulative total drops out
     gone = np.where(back >= 0, np.take_along_axis(cum, np.clip(back, 0, n_t - 1), axis=-1), 0.0)
     return cum - gone
+
+
+def as_result(result: PlanResult | Mapping[str, Any]) -> PlanResult:
+    """`result` as a `PlanResult`: itself, or rebuilt from its ``to_dict()`` (as a platform
+    stores it; years and sectors as in the dict, the derived totals recomputed)."""
+    if isinstance(result, PlanResult):
+        return result
+
+    def frame(columns: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+        out = pd.DataFrame(
+            {s: {int(y): float(v) for y, v in c.items()} for s, c in columns.items()}
+        )
+        return out.sort_index().rename_axis("year")
+
+    def by_year(values: Mapping[str, float]) -> dict[int, float]:
+        return {int(y): float(v) for y, v in values.items()}
+
+    milestone = ("year", "sector", "cap", "emissions", "gap", "marginal_cost")
+    measure = ("id", "name", "sector", "unit", "capex", "opex", "discounted_cost", "jobs", "lcoa")
+    timing = result.get("timing", {})
+    return PlanResult(
+        city=result["city"],
+        currency=result["currency"],
+        status=result["status"],
+        npv=float(result["npv"]),
+        penalty_cost=float(result["penalty_cost"]),
+        years=sorted(int(y) for y in result["emissions"]),
+        bau_by_sector=frame(result["bau_by_sector"]),
+        emissions_by_sector=frame(result["emissions_by_sector"]),
+        milestones=[MilestoneResult(**{k: m[k] for k in milestone}) for m in result["milestones"]],
+        measures=[
+            MeasureResult(
+                **{k: m[k] for k in measure},
+                installed=by_year(m["installed"]),
+                stock=by_year(m["stock"]),
+                abatement=by_year(m["abatement"]),
+            )
+            for m in result["measures"]
+        ],
+        build_seconds=float(timing.get("build_seconds", 0.0)),
+        solve_seconds=float(timing.get("solve_seconds", 0.0)),
+    )

@@ -12,6 +12,7 @@ own world ("plan"), which reproduces the optimiser's figures.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -153,7 +154,7 @@ class StressResult:
 
 def stress_test(
     plan: Plan,
-    result: PlanResult | None = None,
+    result: PlanResult | Mapping[str, Any] | None = None,
     scenarios: ScenarioSet | None = None,
     *,
     basis: PlanBasis | None = None,
@@ -161,7 +162,7 @@ def stress_test(
     """Evaluate the plan's roadmap (`result`, optimised here when None) under `scenarios`
     (the packaged set when None); see the module docstring."""
     scenarios = scenarios or default_scenarios()
-    result = result or optimise(plan)
+    result = optimise(plan) if result is None else result
     basis = basis or plan_basis(plan)
     roadmap = Roadmap.from_result(plan, result)
     worlds = stack(

@@ -17,6 +17,7 @@ P(t) (BAU before start_year, the roadmap's emissions from it on):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from kizuna.planning import Plan, PlanResult, optimise
 from kizuna.review.actuals import Actuals
 from kizuna.review.basis import PlanBasis, plan_basis, project
 from kizuna.review.evaluate import met
+from kizuna.review.roadmap import as_result
 
 TOLERANCE = 0.02
 
@@ -133,13 +135,13 @@ def planned_path(basis: PlanBasis, result: PlanResult) -> pd.DataFrame:
 def track_progress(
     plan: Plan,
     actuals: Actuals,
-    result: PlanResult | None = None,
+    result: PlanResult | Mapping[str, Any] | None = None,
     *,
     tolerance: float = TOLERANCE,
     basis: PlanBasis | None = None,
 ) -> ProgressResult:
     """Compare `actuals` with the roadmap of `result` (optimised here when None)."""
-    result = result or optimise(plan)
+    result = optimise(plan) if result is None else as_result(result)
     basis = basis or plan_basis(plan)
     planned = planned_path(basis, result)
     latest = actuals.latest_year

@@ -24,6 +24,7 @@ not ``1.0``), and the config's keys in their order with number-like texts quoted
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Iterable
@@ -99,12 +100,22 @@ def read_indicator_csv(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path}: no such file", hint="give an Open SDG indicator CSV")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise InputError(
             f"{path.name}: not a readable CSV ({exc})", where=Location(path.name)
         ) from None
-    return _typed(raw, path.name)
+    return read_indicator_text(text, path.name)
+
+
+def read_indicator_text(text: str, source: str = "<csv>") -> pd.DataFrame:
+    """`read_indicator_csv` of the text of an indicator CSV (a stored copy, say); `source`
+    names it in errors."""
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{source}: not a readable CSV ({exc})", where=Location(source)) from None
+    return _typed(raw, source)
 
 
 def _typed(raw: pd.DataFrame, source: str) -> pd.DataFrame:

@@ -16,6 +16,8 @@ Environment variables:
   limit, failed attempts per email per window (default 5 per 15 minutes).
 - ``KIZUNA_TOKEN_DAYS``: how long a new API token lives by default (default 90).
 - ``KIZUNA_UPLOAD_MAX_MB``: the largest file an upload may send, in megabytes (default 20).
+- ``KIZUNA_DATAHUB_DIR``: the data hub's warehouse folder (default ``datahub`` beside the
+  SQLite database file).
 
 The tenancy service (`kizuna.server.tenancy`) takes these as arguments; the
 routes pass them from here (`session_lifetime`, `login_window`, `token_lifetime`).
@@ -72,6 +74,12 @@ class Settings(BaseSettings):
 
     upload_max_mb: float = Field(
         default=20, gt=0, le=1024, description="Largest uploaded file, in megabytes (10^6 bytes)."
+    )
+    datahub_dir: Path | None = Field(
+        default=None,
+        description="The data hub's warehouse folder (KIZUNA_DATAHUB_DIR). Default: 'datahub' "
+        "beside the SQLite database file, else in the user data folder "
+        "(kizuna.server.tenancy.datahub.warehouse_dir).",
     )
 
     @property

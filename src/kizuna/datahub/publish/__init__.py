@@ -5,7 +5,13 @@
 """
 
 from kizuna.datahub.publish.catalogue import Catalogue, DatasetEntry, PublicUrls, city_catalogue
-from kizuna.datahub.publish.cities import PublishedCity, city_from_file, demo_cities, demo_city
+from kizuna.datahub.publish.cities import (
+    PublishedCity,
+    city_from_file,
+    demo_cities,
+    demo_city,
+    result_from_dict,
+)
 from kizuna.datahub.publish.dcat import catalogue_graph, catalogue_jsonld, catalogue_turtle
 from kizuna.datahub.publish.ngsi_ld_export import carbon_footprints, kpi_entities, ngsi_ld_entities
 from kizuna.datahub.publish.open_sdg import open_sdg_indicators, sdg_13_2_2, write_open_sdg
@@ -44,6 +50,7 @@ __all__ = [
     "public_dataset",
     "public_download",
     "public_index",
+    "result_from_dict",
     "sdg_13_2_2",
     "validate_entities",
     "write_open_sdg",

@@ -42,6 +42,7 @@ MEDIA_TYPES = {
     "parquet": ("Parquet", "application/vnd.apache.parquet"),
     "json": ("JSON", "application/json"),
     "ngsi-ld": ("JSON-LD", "application/ld+json"),
+    "geojson": ("GeoJSON", "application/geo+json"),
 }
 
 

@@ -4,22 +4,30 @@ The demo cities are read from the package files ``kizuna/demo/data/cities.yaml``
 inventory CSVs it names, the files ``kizuna.demo.loader`` stores in the platform (the
 loader itself is not imported: it writes to the platform database, which publishing
 never needs). Their figures are public under CC BY 4.0, as the demo marks them.
+
+The platform stores computed inventories as ``InventoryResult.to_dict()``;
+`result_from_dict` rebuilds the result from that dict (and `targets_from_dicts` the
+targets from the stored records), so a city read from the platform database publishes
+exactly like one computed from its files.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from kizuna.errors import InputError, Location, NotFound
 from kizuna.inventory import InventoryResult, compute, read_inventory_file
+from kizuna.inventory.results import RefStatus
 
 #: The licence of the demo cities' published figures (as `kizuna.demo.accounts` marks them).
 DEMO_LICENCE = "CC-BY-4.0"
@@ -158,18 +166,7 @@ def _city(item: dict[str, Any]) -> PublishedCity:
     with as_file(resource) as path:
         results = tuple(compute(read_inventory_file(path, gwp=str(item.get("gwp", "AR5")))))
         rows = pd.read_csv(path, dtype=str, keep_default_na=False)
-    targets = tuple(
-        CityTarget(
-            year=int(t["year"]),
-            type=str(t.get("type", "base_year")),
-            reduction=t.get("reduction"),
-            base_year=t.get("base_year"),
-            level_value=t.get("level_value"),
-            level_unit=t.get("level_unit"),
-            source=" ".join(str(t["source"]).split()) if t.get("source") else None,
-        )
-        for t in item.get("targets") or []
-    )
+    targets = targets_from_dicts(item.get("targets") or [])
     sources = tuple(
         {k: s[k] for k in ("id", "title", "publisher", "year", "url") if k in s}
         for s in item.get("sources") or []
@@ -189,6 +186,61 @@ def _city(item: dict[str, Any]) -> PublishedCity:
         targets=targets,
         sources=sources,
         publisher=f"City of {item['name']}",  # as kizuna.demo.accounts.city_government names it
+    )
+
+
+def targets_from_dicts(items: Iterable[Mapping[str, Any]]) -> tuple[CityTarget, ...]:
+    """`CityTarget`s from records ``{year, type, reduction, base_year, level_value,
+    level_unit, source}`` (as ``cities.yaml`` and the platform's city profiles hold them)."""
+    return tuple(
+        CityTarget(
+            year=int(t["year"]),
+            type=str(t.get("type", "base_year")),
+            reduction=t.get("reduction"),
+            base_year=t.get("base_year"),
+            level_value=t.get("level_value"),
+            level_unit=t.get("level_unit"),
+            source=" ".join(str(t["source"]).split()) if t.get("source") else None,
+        )
+        for t in items
+        if isinstance(t, Mapping) and t.get("year") is not None
+    )
+
+
+#: Keys of a completeness record that say what the inventory holds (the rest is taxonomy).
+_STATUS_KEYS = ("status", "notation_key", "explanation")
+
+
+def result_from_dict(data: Mapping[str, Any]) -> InventoryResult:
+    """The `InventoryResult` whose ``to_dict()`` is `data` (tCO2e, as the platform stores it).
+
+    Totals and breakdowns are taken as stored; the completeness records give back the
+    status of each GPC reference number (``value``, ``notation`` with its key and
+    explanation, ``missing``), so ``result_from_dict(r.to_dict()).to_dict() == r.to_dict()``.
+    """
+    records = [r for r in data.get("completeness") or [] if isinstance(r, Mapping)]
+    status = RefStatus(
+        records=[{k: v for k, v in r.items() if k not in _STATUS_KEYS} for r in records],
+        has_value=np.array([r.get("status") == "value" for r in records], dtype=bool),
+        notation_key=np.array([r.get("notation_key") for r in records], dtype=object),
+        explanation=np.array([r.get("explanation") for r in records], dtype=object),
+    )
+    population = data.get("population")
+    return InventoryResult(
+        city=str(data.get("city", "")),
+        year=int(data["year"]),
+        gwp=str(data.get("gwp", "AR5")),
+        totals={k: float(v) for k, v in (data.get("totals") or {}).items()},
+        by_sector=dict(data.get("by_sector") or {}),
+        by_scope=dict(data.get("by_scope") or {}),
+        by_gas=dict(data.get("by_gas") or {}),
+        by_ref=dict(data.get("by_ref") or {}),
+        by_sector_scope={k: dict(v) for k, v in (data.get("by_sector_scope") or {}).items()},
+        completeness_summary=dict(data.get("completeness_summary") or {}),
+        ref_status=status,
+        population=None if population is None else float(population),
+        source=str(data.get("source") or ""),
+        per_capita=dict(data.get("per_capita") or {}),
     )
 
 

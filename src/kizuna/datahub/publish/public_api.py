@@ -81,12 +81,7 @@ def public_dataset(
     offset: int = 0,
 ) -> dict[str, Any]:
     """A data set's metadata, columns and one page of rows (``limit`` rows from ``offset``)."""
-    if not 0 < limit <= MAX_LIMIT or offset < 0:
-        raise InputError(
-            f"limit must be 1 to {MAX_LIMIT} and offset at least 0 (got {limit}, {offset})",
-            where=Location(field="limit"),
-            hint="page with ?limit=100&offset=200",
-        )
+    check_page(limit, offset)
     entry = _entry(city, dataset_id, urls, warehouse)
     table = dataset_table(city, dataset_id, warehouse)
     page = table.iloc[offset : offset + limit]
@@ -100,6 +95,16 @@ def public_dataset(
         "next_offset": offset + limit if offset + limit < total else None,
         "rows": records(page),
     }
+
+
+def check_page(limit: int, offset: int) -> None:
+    """`InputError` unless 0 < `limit` <= `MAX_LIMIT` and `offset` >= 0."""
+    if not 0 < limit <= MAX_LIMIT or offset < 0:
+        raise InputError(
+            f"limit must be 1 to {MAX_LIMIT} and offset at least 0 (got {limit}, {offset})",
+            where=Location(field="limit"),
+            hint="page with ?limit=100&offset=200",
+        )
 
 
 def public_download(

@@ -182,16 +182,22 @@ def read_city_config(path: Path) -> CityConfig:
         raise InputError(
             f"{path.name}: not valid YAML ({exc})", where=Location(path.name)
         ) from None
+    return validate_city_config(data, path.name)
+
+
+def validate_city_config(data: Any, source: str | None = None) -> CityConfig:
+    """`data` (city.yaml's mapping) validated; `InputError` lists every problem with its
+    field (and `source`, the file, when given)."""
     try:
         return CityConfig.model_validate(data)
     except ValidationError as exc:
         where, lines = [], []
         for err in exc.errors():
             name = ".".join(str(p) for p in err["loc"])
-            where.append(Location(path.name, field=name or None))
+            where.append(Location(source, field=name or None))
             lines.append(f"  - {name or '(city)'}: {str(err['msg']).removeprefix('Value error, ')}")
         raise InputError(
-            f"{path.name}: {len(lines)} problem(s)\n" + "\n".join(lines),
+            f"{source or 'city.yaml'}: {len(lines)} problem(s)\n" + "\n".join(lines),
             where=where,
             where_in_message=True,
             hint="see docs/sdg.md, 'city.yaml'",

@@ -54,6 +54,11 @@ class SharedObject:
         """A title of the object and the address of its page (for the sharing page)."""
         return f"{self.shared_type} #{self.id}", "/"
 
+    def parents(self) -> tuple[SharedObject, ...]:
+        """The shared objects this one belongs to (an inventory's city, a review's plan):
+        a reader must be able to read them too (`kizuna.server.tenancy.get_object`)."""
+        return ()
+
 
 def licence_check() -> CheckConstraint:
     """The CHECK of every shared table: a public object names its licence."""
@@ -134,6 +139,9 @@ class Inventory(SharedObject, Base):
             f"/cities/{self.city.slug}?year={self.year}",
         )
 
+    def parents(self) -> tuple[SharedObject, ...]:
+        return (self.city,)
+
 
 class CityPlan(SharedObject, Base):
     """A city's back-casting plan with its optimised roadmap (one plan per city for now).
@@ -163,3 +171,6 @@ class CityPlan(SharedObject, Base):
 
     def describe(self) -> tuple[str, str]:
         return self.city.name, f"/cities/{self.city.slug}/plan"
+
+    def parents(self) -> tuple[SharedObject, ...]:
+        return (self.city,)

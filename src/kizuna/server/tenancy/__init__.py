@@ -18,6 +18,7 @@ See docs/platform.md for the rules as tables.
 """
 
 from kizuna.server.tables import OrgKind, Role, Visibility
+from kizuna.server.tenancy import network, partnerships, sdg  # noqa: F401 (tenancy.network...)
 from kizuna.server.tenancy.accounts import (
     add_member,
     change_password,
@@ -65,6 +66,17 @@ from kizuna.server.tenancy.queries import (
     list_inventories,
     list_objects,
 )
+from kizuna.server.tenancy.review import (
+    MAX_DRAWS,
+    Upload,
+    count_reviews,
+    create_scenario_set,
+    get_review,
+    get_scenario_set,
+    list_reviews,
+    list_scenario_sets,
+    run_review,
+)
 from kizuna.server.tenancy.sessions import (
     NewSession,
     check_csrf,
@@ -92,6 +104,7 @@ from kizuna.server.tenancy.visibility import is_visible, visibility_clause, visi
 
 __all__ = [
     "ANONYMOUS",
+    "MAX_DRAWS",
     "OPEN_LICENCES",
     "SYSTEM",
     "NewSession",
@@ -103,6 +116,7 @@ __all__ = [
     "Role",
     "Scope",
     "Unauthenticated",
+    "Upload",
     "Visibility",
     "add_member",
     "audit_log",
@@ -112,8 +126,10 @@ __all__ = [
     "check_csrf",
     "count_cities",
     "count_organisations",
+    "count_reviews",
     "create_city",
     "create_organisation",
+    "create_scenario_set",
     "create_token",
     "create_user",
     "delete_object",
@@ -125,6 +141,8 @@ __all__ = [
     "get_object",
     "get_organisation",
     "get_plan",
+    "get_review",
+    "get_scenario_set",
     "hash_password",
     "is_visible",
     "list_cities",
@@ -132,6 +150,8 @@ __all__ = [
     "list_members",
     "list_objects",
     "list_organisations",
+    "list_reviews",
+    "list_scenario_sets",
     "list_shares",
     "list_tokens",
     "load_session",
@@ -145,6 +165,7 @@ __all__ = [
     "require_change",
     "require_readable",
     "revoke_token",
+    "run_review",
     "save_inventory",
     "save_plan",
     "session_principal",

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from kizuna.errors import InputError, Location
 from kizuna.server import store
-from kizuna.server.tables import City, CityPlan, Inventory, Role, Share, SharedObject, Visibility
+from kizuna.server.tables import (
+    SHARED_TYPES,
+    City,
+    CityPlan,
+    Inventory,
+    Role,
+    Share,
+    SharedObject,
+    Visibility,
+)
 from kizuna.server.tenancy.audit import record
 from kizuna.server.tenancy.licences import check_licence
 from kizuna.server.tenancy.permissions import require_change, require_role, require_scope
@@ -205,3 +214,15 @@ def delete_object(session: Session, principal: Principal, obj: SharedObject) -> 
     )
     session.delete(obj)
     session.flush()
+    drop_orphan_shares(session)
+
+
+def drop_orphan_shares(session: Session) -> int:
+    """Delete the shares of objects that no longer exist (those the database deleted along
+    with their city or plan: data sets, reviews, indicator data sets, ...); returns how many."""
+    dropped = 0
+    for name, model in SHARED_TYPES.items():
+        gone = ~exists().where(model.id == Share.object_id)
+        result = session.execute(delete(Share).where(Share.object_type == name, gone))
+        dropped += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return dropped

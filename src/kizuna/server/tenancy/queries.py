@@ -20,7 +20,7 @@ from kizuna.errors import NotFound
 from kizuna.server.tables import City, CityPlan, Inventory, SharedObject
 from kizuna.server.tenancy.permissions import not_found
 from kizuna.server.tenancy.principals import Principal
-from kizuna.server.tenancy.visibility import visibility_clause, visible
+from kizuna.server.tenancy.visibility import is_visible, visibility_clause, visible
 
 T = TypeVar("T", bound=SharedObject)
 
@@ -144,10 +144,11 @@ def get_plan(session: Session, principal: Principal, city: City) -> CityPlan:
 
 
 def get_object(session: Session, principal: Principal, model: type[T], object_id: int) -> T:
-    """The object `model` #`object_id`; `NotFound` when it is hidden from `principal` or unknown."""
+    """The object `model` #`object_id`; `NotFound` when it, or an object it belongs to (its
+    `parents`, such as an inventory's city), is hidden from `principal`, or is unknown."""
     stmt: Select[Any] = visible(select(model).where(model.id == object_id), model, principal)
     found = session.scalars(stmt).one_or_none()
-    if found is None:
+    if found is None or not all(is_visible(session, principal, p) for p in found.parents()):
         raise not_found(model.shared_type, object_id)
     return found
 

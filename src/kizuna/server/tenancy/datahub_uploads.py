@@ -1,0 +1,352 @@
+"""Uploading a file into the data hub: a preview first, then the import, all or nothing.
+
+`preview_upload` reads the file and shows what it holds (columns, types, units, blanks,
+examples, problems) and the columns it suggests, storing nothing. `import_upload` reads
+and checks the file in full (`kizuna.datahub.read_file`: size, encoding, types, units,
+columns) before anything is written; then the registry row (`Dataset`) is flushed, so
+constraint errors surface while the warehouse is untouched; then the rows are stored in
+one warehouse transaction (`kizuna.datahub.Warehouse.store`), and the audit entry is
+written. The caller commits with `commit_import`, which removes a new warehouse data set
+again if the database commit fails. A refused upload leaves nothing behind, in the
+platform database or in the warehouse.
+
+Rights: an editor of the city's owner adds data sets (an admin, with the ``admin`` token
+scope, one that is not private); appending to or replacing a data set needs its editor.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kizuna.datahub import DatasetSpec, Mode, SourceInfo
+from kizuna.datahub.files import FORMATS, LoadedFile, read_file
+from kizuna.datahub.imports import ImportResult, import_loaded
+from kizuna.datahub.schema import ColumnType, raise_problems
+from kizuna.errors import InputError, Location
+from kizuna.server.tables import City, Role, Visibility, utcnow
+from kizuna.server.tables.datahub import Dataset, DatasetKind
+from kizuna.server.tenancy.audit import record
+from kizuna.server.tenancy.datahub import NAME_PATTERN, HubWarehouse
+from kizuna.server.tenancy.licences import check_licence
+from kizuna.server.tenancy.permissions import require_change, require_role, require_scope
+from kizuna.server.tenancy.principals import Principal, Scope
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetFields:
+    """What the uploader says about a file: its name in the city, title and columns.
+
+    `time_column` makes a time series (months counted in `timezone`); a GeoJSON file is a
+    map whose districts are named by `label_column`; `value_column` holds the values (in
+    `unit`, or the unit of its header, ``energy [kWh]``), which must convert to
+    `expected_unit` when given.
+    """
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    time_column: str | None = None
+    value_column: str | None = None
+    unit: str | None = None
+    expected_unit: str | None = None
+    timezone: str = "UTC"
+    dimensions: tuple[str, ...] = ()
+    label_column: str | None = None
+    sources: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDataset:
+    """What an upload stored: the registry row, the warehouse write, whether it is new."""
+
+    dataset: Dataset
+    result: ImportResult
+    created: bool
+
+
+def safe_filename(filename: str | None) -> str:
+    """The last part of an uploaded file's name, unusual characters replaced."""
+    name = Path((filename or "").replace("\\", "/")).name
+    return _UNSAFE.sub("_", name).strip("._")[:120] or "upload.csv"
+
+
+@contextmanager
+def uploaded_file(filename: str | None, data: bytes) -> Iterator[Path]:
+    """`data` as a file named like the upload in a temporary folder, removed afterwards."""
+    name = safe_filename(filename)
+    suffix = Path(name).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(
+            f"{name}: unsupported file type {suffix or '(none)'}",
+            where=Location(file=name, field="file"),
+            hint=f"upload one of {', '.join(sorted(FORMATS))}",
+        )
+    if not data.strip():
+        raise InputError(
+            f"{name} is empty", where=Location(file=name, field="file"), hint="upload a filled file"
+        )
+    with tempfile.TemporaryDirectory(prefix="kizuna-datahub-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        yield path
+
+
+def preview_upload(
+    filename: str | None,
+    data: bytes,
+    *,
+    max_bytes: int,
+    encoding: str = "utf-8",
+    sheet: str | None = None,
+) -> dict[str, Any]:
+    """What an uploaded file holds (`kizuna.datahub.Preview.to_dict()`) and the columns it
+    suggests for time, value, unit and district names; stores nothing.
+
+    A file that cannot be read at all (size, encoding, format) raises `InputError`; problems
+    of its cells are listed in ``preview.problems``.
+    """
+    from kizuna.datahub import preview_file
+
+    with uploaded_file(filename, data) as path:
+        preview = preview_file(path, max_bytes=max_bytes, encoding=encoding, sheet=sheet or None)
+    columns = preview.schema.columns
+    by_type = {t: [c for c in columns if c.type is t] for t in ColumnType}
+    numbers = [*by_type[ColumnType.number], *by_type[ColumnType.integer]]
+    texts = by_type[ColumnType.string]
+    value = next((c for c in numbers if c.unit), numbers[0] if numbers else None)
+    is_map = preview.format == "geojson"
+    named = [c for c in texts if c.name.lower() in ("name", "label", "district", "ward")]
+    label = (named or texts or [None])[0]
+    suggested = {
+        "kind": DatasetKind.MAP.value
+        if is_map
+        else DatasetKind.TIME_SERIES.value
+        if by_type[ColumnType.datetime]
+        else DatasetKind.TABLE.value,
+        "name": _suggest_name(preview.source),
+        "time_column": by_type[ColumnType.datetime][0].name
+        if by_type[ColumnType.datetime]
+        else None,
+        "value_column": value.name if value else None,
+        "unit": value.unit if value else None,
+        "label_column": label.name if is_map and label is not None else None,
+    }
+    return {"preview": preview.to_dict(), "suggested": suggested}
+
+
+def _suggest_name(filename: str) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", Path(filename).stem.lower()).strip("-")
+    return stem[:64] or "data"
+
+
+def _require_publish(principal: Principal, owner_org_id: int, visibility: Visibility) -> None:
+    if visibility is not Visibility.PRIVATE:
+        require_scope(principal, Scope.ADMIN)
+        require_role(
+            principal, owner_org_id, Role.ADMIN, "publish a data set beyond the organisation"
+        )
+
+
+def _check_fields(fields: DatasetFields, loaded: LoadedFile, mode: Mode) -> DatasetKind:
+    """The kind of the data set; `InputError` for a bad name or map without districts."""
+    if not NAME_PATTERN.match(fields.name):
+        raise InputError(
+            f"{fields.name!r} is not a data set name",
+            where=Location(field="name"),
+            hint="use lower-case letters, digits and hyphens (such as smart-meters-2024)",
+        )
+    if loaded.format != "geojson":
+        return DatasetKind.TIME_SERIES if fields.time_column else DatasetKind.TABLE
+    names = loaded.schema.names
+    if mode is Mode.append:
+        raise InputError(
+            "A map is replaced as a whole, not appended to",
+            where=Location(field="mode"),
+            hint="upload the whole FeatureCollection with mode replace",
+        )
+    if fields.label_column and fields.label_column not in names:
+        raise InputError(
+            f"{loaded.source} has no property {fields.label_column!r} to name the districts",
+            where=Location(file=loaded.source, field="label_column"),
+            hint=f"name one of its properties: {', '.join(n for n in names if n != 'geometry')}",
+        )
+    if "feature_id" not in names and not fields.label_column:
+        raise InputError(
+            f"The features of {loaded.source} have no id to match values to districts",
+            where=Location(file=loaded.source, field="label_column"),
+            hint="give each feature an id, or name the property that names the districts",
+        )
+    return DatasetKind.MAP
+
+
+def import_upload(
+    session: Session,
+    principal: Principal,
+    city: City,
+    hub: HubWarehouse,
+    *,
+    filename: str | None,
+    data: bytes,
+    fields: DatasetFields,
+    mode: Mode = Mode.create,
+    visibility: Visibility = Visibility.PRIVATE,
+    licence: str | None = None,
+    max_bytes: int,
+    encoding: str = "utf-8",
+    sheet: str | None = None,
+) -> ImportedDataset:
+    """Check the uploaded file `data` in full, then store it as data set `fields.name` of
+    `city` (module docstring). Needs an editor of the city's owner (an admin for a data set
+    that is not private); appending to or replacing a data set needs its editor. Call
+    `commit_import` after: nothing is committed here."""
+    require_change(session, principal, city, action="add data sets to the city")
+    existing = session.scalars(
+        select(Dataset).where(Dataset.city_id == city.id, Dataset.name == fields.name)
+    ).one_or_none()
+    if existing is not None and mode is Mode.create:
+        raise InputError(
+            f"{city.name} has a data set {fields.name!r} already",
+            where=Location(field="name"),
+            hint="choose another name, or append to it or replace it (mode)",
+        )
+    if existing is not None:
+        require_change(session, principal, existing, action=f"{mode.value} this data set")
+        fields = _with_defaults(fields, existing)
+    else:
+        _require_publish(principal, city.owner_org_id, visibility)
+        licence = check_licence(visibility, licence)
+    with uploaded_file(filename, data) as path:
+        loaded = read_file(path, max_bytes=max_bytes, encoding=encoding, sheet=sheet or None)
+        raise_problems(loaded.source, loaded.problems)
+    kind = _check_fields(fields, loaded, mode)
+    if existing is not None and existing.kind is not kind:
+        raise InputError(
+            f"{existing.title!r} is a {existing.kind.value} data set, this file a {kind.value}",
+            where=Location(field="mode"),
+            hint="upload a file of the same kind, or choose a new name",
+        )
+    spec = DatasetSpec(
+        f"{city.slug}.{fields.name}",
+        title=fields.title or fields.name,
+        time_column=fields.time_column or None,
+        value_column=fields.value_column or None,
+        unit=fields.unit or None,
+        timezone=fields.timezone or "UTC",
+        dimensions=tuple(d for d in fields.dimensions if d),
+        expected_unit=fields.expected_unit or None,
+        city=city.slug,
+        description=fields.description or None,
+    )
+    dataset = existing or Dataset(
+        city=city,
+        name=fields.name,
+        warehouse_name=spec.name,
+        owner_org_id=city.owner_org_id,
+        visibility=visibility,
+        licence=licence,
+        kind=kind,
+        rows=0,
+    )
+    _describe(dataset, fields, spec, kind, loaded, mode)
+    session.add(dataset)
+    session.flush()  # constraint errors here, before the warehouse is touched
+    source = SourceInfo(
+        f"upload:{loaded.source}",
+        loaded.format,
+        details={"city": city.slug, "uploaded_by": principal.label, "registry_id": dataset.id},
+    )
+    with hub.use() as warehouse:
+        if existing is None and warehouse.has(spec.name):
+            warehouse.delete(spec.name)  # left by a city deleted before: no row claims it
+        result = import_loaded(loaded, warehouse, spec, source, mode=mode)
+        info = warehouse.dataset(spec.name)
+    dataset.rows, dataset.unit = info.rows, info.unit
+    dataset.columns = info.schema.to_dict()
+    span = info.to_dict()["time_range"]
+    dataset.first_time, dataset.last_time = (
+        (datetime.fromisoformat(span[0]), datetime.fromisoformat(span[1])) if span else (None, None)
+    )
+    session.flush()
+    record(
+        session,
+        principal,
+        f"dataset.{'create' if existing is None else mode.value}",
+        organisation_id=dataset.owner_org_id,
+        object_type=Dataset.shared_type,
+        object_id=dataset.id,
+        details={
+            "city": city.slug,
+            "name": dataset.name,
+            "file": loaded.source,
+            "rows": result.stored.rows,
+            "partitions": list(result.stored.partitions),
+        },
+    )
+    return ImportedDataset(dataset, result, created=existing is None)
+
+
+def _with_defaults(fields: DatasetFields, existing: Dataset) -> DatasetFields:
+    """`fields` with what the upload leaves blank taken from the stored data set."""
+    return replace(
+        fields,
+        title=fields.title or existing.title,
+        time_column=fields.time_column or existing.time_column,
+        value_column=fields.value_column or existing.value_column,
+        unit=fields.unit or existing.unit,
+        timezone=fields.timezone if fields.timezone != "UTC" else existing.timezone,
+        dimensions=fields.dimensions or tuple(existing.dimensions or ()),
+        label_column=fields.label_column or existing.label_column,
+    )
+
+
+def _describe(
+    dataset: Dataset,
+    fields: DatasetFields,
+    spec: DatasetSpec,
+    kind: DatasetKind,
+    loaded: LoadedFile,
+    mode: Mode,
+) -> None:
+    """Fill the registry row's description of the data set from the upload."""
+    dataset.kind = kind
+    dataset.title = spec.title or fields.name
+    if fields.description or dataset.description is None:
+        dataset.description = spec.description
+    dataset.time_column, dataset.value_column = spec.time_column, spec.value_column
+    dataset.dimensions = list(spec.dimensions)
+    dataset.timezone = spec.timezone
+    dataset.label_column = fields.label_column or None
+    dataset.source_file = loaded.source
+    if fields.sources:
+        dataset.sources = [dict(s) for s in fields.sources]
+    elif dataset.sources is None:
+        dataset.sources = []
+    if kind is DatasetKind.MAP:
+        dataset.geojson = loaded.geojson
+    dataset.rows = len(loaded.frame)  # the warehouse's count replaces it once stored
+    dataset.updated_at = utcnow()
+
+
+def commit_import(session: Session, hub: HubWarehouse, done: ImportedDataset) -> None:
+    """Commit the upload `done`; if the commit fails, a data set it created is removed from
+    the warehouse again (an append or replace cannot be undone there: the error is raised)."""
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        if done.created:
+            with hub.use() as warehouse:
+                warehouse.delete(done.dataset.warehouse_name)
+        raise

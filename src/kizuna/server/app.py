@@ -243,9 +243,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse(OPENAPI_URL, status_code=308)
 
     app.mount("/static", StaticFiles(packages=[("kizuna.server", "static")]), name="static")
-    app.include_router(pages.router)
-    app.include_router(api.router)
+    # Routes are matched in order: the health check and the API (one prefix, skipped at
+    # once by page requests) come before the many page routes.
     app.include_router(api.health_router)
+    app.include_router(api.router)
+    app.include_router(pages.router)
     install_error_handlers(app)
     install_form_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from rich.table import Table
 
 from kizuna.cli.console import out, reported_errors
 from kizuna.demo import load_demo
@@ -50,21 +49,31 @@ def demo(
             session.info["datahub_dir"] = str(warehouse)  # the demo's data sets, beside its db
             summary = load_demo(session)
     out.print(
-        f"Loaded {summary.cities} cities, {summary.inventories} inventories and "
-        f"{summary.plans} plans "
-        f"into {settings.database_url}; data hub warehouse: {warehouse}",
+        f"Loaded {_count(summary.cities, 'city', 'cities')}, "
+        f"{_count(summary.inventories, 'inventory', 'inventories')}, "
+        f"{_count(summary.plans, 'plan', 'plans')} and "
+        f"{_count(summary.extras, 'other object', 'other objects')} (reviews, SDG data, "
+        f"network, data sets) into {settings.database_url}; data hub warehouse: {warehouse}",
         highlight=False,
     )
     if summary.logins:
-        table = Table(title="Demo accounts (demo passwords only; sign in at /signin)")
-        for name in ("Email", "Password", "Organisation", "Role"):
-            table.add_column(name, overflow="fold")
+        # plain lines, never cropped or folded, so an email or password copies whole
+        out.print("Demo accounts (demo passwords only; sign in at /signin):", highlight=False)
+        width = max(len(login.email) for login in summary.logins)
         for login in summary.logins:
-            table.add_row(login.email, login.password, login.organisation, login.role)
-        out.print(table)
+            out.print(
+                f"  {login.email:<{width}}  {login.password}  ({login.role.value})",
+                highlight=False,
+                markup=False,
+            )
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(
         f"Kizuna dashboard: [bold link=http://{shown_host}:{port}/]http://{shown_host}:{port}/[/]"
         "  (Ctrl+C to stop)"
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """``1 plan``, ``3 plans``."""
+    return f"{n} {one if n == 1 else many}"

@@ -31,6 +31,7 @@ from kizuna.reports.figures import plotly_js_path
 from kizuna.reports.i18n import install_i18n
 from kizuna.reports.rendering import template_filters
 from kizuna.server import api, i18n, pages
+from kizuna.server.answer_replay import AnswerReplay, DataVersion, ReplayStore
 from kizuna.server.db import make_engine, migrate, session_factory
 from kizuna.server.errors import install_error_handlers
 from kizuna.server.imports import TooLarge
@@ -195,10 +196,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     migrate(engine)  # Alembic upgrade head: the same migrations on SQLite and PostgreSQL
     plotly_js = plotly_js_path()
+    version = DataVersion(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        version.close()
         engine.dispose()
 
     app = FastAPI(
@@ -216,6 +219,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = session_factory(engine)
     app.state.templates = make_templates()
     app.state.response_cache = ResponseCache()
+    app.state.replay_store = ReplayStore(version)
 
     @app.get(PLOTLY_URL, include_in_schema=False)
     def plotly_bundle() -> FileResponse:
@@ -254,4 +258,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(i18n.LanguageMiddleware)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, limit=settings.upload_max_bytes)
+    app.add_middleware(
+        AnswerReplay, store=app.state.replay_store
+    )  # outermost: a hit skips all the rest
     return app

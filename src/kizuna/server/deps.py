@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from kizuna.server.answer_replay import replay_until
 from kizuna.server.tables import WebSession
 from kizuna.server.tenancy import (
     ANONYMOUS,
@@ -24,6 +25,7 @@ from kizuna.server.tenancy import (
     session_principal,
     verify_token,
 )
+from kizuna.server.tenancy.tokens import LAST_USED_RESOLUTION
 
 #: The cookie holding a signed-in browser's session id (HttpOnly, SameSite=Lax).
 SESSION_COOKIE = "kizuna_session"
@@ -72,7 +74,10 @@ def get_auth(request: Request, session: SessionDep) -> Auth:
     if web_session is not None:
         auth = Auth(session_principal(session, web_session), web_session)
     elif (token := bearer_token(request)) is not None:
-        auth = Auth(principal_for_token(session, verify_token(session, token)))
+        stored = verify_token(session, token)
+        auth = Auth(principal_for_token(session, stored))
+        replay_until(request, stored.expires_at)
+        replay_until(request, stored.last_used_at and stored.last_used_at + LAST_USED_RESOLUTION)
     if session.in_transaction():
         session.commit()
     request.state.auth = auth

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from kizuna.server.answer_replay import replayable
 from kizuna.server.deps import Auth
 from kizuna.server.imports import check_size
 from kizuna.server.response_cache import ResponseCache, data_version, etag_of, reader_key
@@ -114,6 +115,7 @@ def cached_read(
     query = tuple(sorted(request.query_params.multi_items()))
     key = (request.url.path, query, reader_key(auth.principal), data_version(session))
     content, etag = cache.answer(key, lambda: json_bytes(build()))
+    replayable(request)
     return etag_response(request, content, etag)
 
 

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from kizuna.reports.figures import Figure
 from kizuna.reports.i18n import translate_figure
 from kizuna.server import tenancy, views
+from kizuna.server.answer_replay import replayable
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.i18n import request_translations
 from kizuna.server.tables import Role
@@ -34,6 +35,7 @@ def _translated(request: Request, charts: dict[str, Figure]) -> dict[str, Figure
 def index(request: Request, session: SessionDep, auth: AuthDep) -> Response:
     """The cities of this instance with the totals of their latest inventory."""
     rows, unit = views.city_rows(tenancy.list_cities(session, auth.principal))
+    replayable(request)
     return request.app.state.templates.TemplateResponse(
         request, "index.html", {"rows": rows, "unit": unit}
     )
@@ -55,6 +57,7 @@ def city(
     page = views.city_page(found, inventory)
     page.charts = _translated(request, page.charts)
     context = {"page": page, "rights": rights(auth.principal, found.owner_org_id)}
+    replayable(request)
     return request.app.state.templates.TemplateResponse(request, "city.html", context)
 
 
@@ -65,6 +68,7 @@ def plan(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Res
     page = views.plan_page(found, tenancy.get_plan(session, auth.principal, found))
     page.view.charts = _translated(request, page.view.charts)
     context = {"page": page, "rights": rights(auth.principal, page.stored.owner_org_id)}
+    replayable(request)
     return request.app.state.templates.TemplateResponse(request, "plan.html", context)
 
 

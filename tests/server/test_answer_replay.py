@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from dbs import ENGINES, fresh_database
+from dbs import ENGINES
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from test_platform_pages import browser
-from world import World, build_world
+from world import World, served_world
 
-from kizuna.server import Settings, create_app
 from kizuna.server.tables import ApiToken, City
 from kizuna.server.tenancy import SYSTEM, record, revoke_token
 
@@ -26,13 +25,8 @@ CITY = "/api/v1/cities/private-city"
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[TestClient, World]]:
-    with fresh_database(request.param, tmp_path_factory.mktemp("replay")) as url:
-        app = create_app(Settings(database_url=url))
-        with app.state.sessionmaker() as session:
-            world = build_world(session)
-        with TestClient(app) as client:
-            yield client, world
-        app.state.engine.dispose()
+    with served_world(request.param, tmp_path_factory.mktemp("replay")) as served:
+        yield served
 
 
 def rename_quietly(client: TestClient, name: str, *, audited: bool = False) -> None:

@@ -11,12 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
-from dbs import ENGINES, fresh_database
+from dbs import ENGINES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from world import INVENTORY, PLAN, World, build_world
+from world import INVENTORY, PLAN, World, served_world
 
-from kizuna.server import Settings, create_app
 from kizuna.server.tables import SHARED_TYPES, AuditEntry, City, CityPlan, Inventory, Share
 
 BAD_INVENTORY = b"""city,year,gpc_ref,gas,activity_value,activity_unit,ef_value,ef_unit
@@ -29,13 +28,10 @@ Testville,2022,I.9.9,CO2,10,TJ,56100,kg/TJ
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[TestClient, World]]:
-    with fresh_database(request.param, tmp_path_factory.mktemp("writes")) as url:
-        app = create_app(Settings(database_url=url, upload_max_mb=0.2))
-        with app.state.sessionmaker() as session:
-            world = build_world(session)
-        with TestClient(app) as client:
-            yield client, world
-        app.state.engine.dispose()
+    with served_world(
+        request.param, tmp_path_factory.mktemp("writes"), upload_max_mb=0.2
+    ) as served:
+        yield served
 
 
 def counts(client: TestClient) -> dict[str, int]:

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from dbs import ENGINES, fresh_database
+from dbs import ENGINES
 from fastapi.testclient import TestClient
-from world import ASKERS, INVENTORY, LICENCE, VISIBILITIES, World, build_world
+from world import ASKERS, INVENTORY, LICENCE, VISIBILITIES, World, served_world
 
-from kizuna.server import Settings, create_app
 from kizuna.server.tables import Visibility
 
 OWNER_ORG = {"owner": 4, "admin": 3, "editor": 2, "viewer": 1}
@@ -51,13 +50,8 @@ def expected(who: str, visibility: Visibility, minimum: int, ok: int = 200) -> i
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[TestClient, World]]:
-    with fresh_database(request.param, tmp_path_factory.mktemp("matrix")) as url:
-        app = create_app(Settings(database_url=url))
-        with app.state.sessionmaker() as session:
-            world = build_world(session)
-        with TestClient(app) as client:
-            yield client, world
-        app.state.engine.dispose()
+    with served_world(request.param, tmp_path_factory.mktemp("matrix")) as served:
+        yield served
 
 
 def slug(visibility: Visibility) -> str:

@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from dbs import ENGINES, fresh_database
+from dbs import ENGINES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from world import World, build_world
+from world import World, served_world
 
-from kizuna.server import Settings, create_app
 from kizuna.server.tables import AuditEntry
 from kizuna.server.tables.network import (
     CaseStudy,
@@ -46,13 +45,8 @@ SOURCE = {
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[TestClient, World]]:
-    with fresh_database(request.param, tmp_path_factory.mktemp("network")) as url:
-        app = create_app(Settings(database_url=url))
-        with app.state.sessionmaker() as session:
-            world = build_world(session)
-        with TestClient(app) as client:
-            yield client, world
-        app.state.engine.dispose()
+    with served_world(request.param, tmp_path_factory.mktemp("network")) as served:
+        yield served
 
 
 def counts(client: TestClient) -> dict[str, int]:

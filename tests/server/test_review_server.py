@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 import yaml
-from dbs import ENGINES, fresh_database
+from dbs import ENGINES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from world import DATA, INVENTORY, LICENCE, PLAN, World, build_world
+from world import DATA, INVENTORY, LICENCE, PLAN, World, served_world
 
 from kizuna.demo import load_demo
 from kizuna.planning import load_plan, optimise
@@ -55,13 +55,10 @@ def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[TestClient, World]]:
     """The app on the world of `world.build_world`, on each engine (uploads up to 0.2 MB)."""
-    with fresh_database(request.param, tmp_path_factory.mktemp("review")) as url:
-        app = create_app(Settings(database_url=url, upload_max_mb=0.2))
-        with app.state.sessionmaker() as session:
-            world = build_world(session)
-        with TestClient(app) as client:
-            yield client, world
-        app.state.engine.dispose()
+    with served_world(
+        request.param, tmp_path_factory.mktemp("review"), upload_max_mb=0.2
+    ) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

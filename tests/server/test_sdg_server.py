@@ -26,16 +26,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dbs import ENGINES, fresh_database
+from dbs import ENGINES
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from world import PASSWORD, World, build_world
+from world import PASSWORD, World, served_world
 
 from kizuna.demo.sdg_seed import narrative_texts
 from kizuna.planning import load_plan, optimise
 from kizuna.sdg import assess_indicators, goals_only, read_data_dir
 from kizuna.sdg.vlr import load_city_dir
-from kizuna.server import Settings, create_app
 from kizuna.server.sdg_vlr import plan_result, preview_policy
 from kizuna.server.tables import AuditEntry, Visibility
 from kizuna.server.tables.sdg import SdgDataset, SdgIndicator, VlrProject
@@ -79,13 +78,8 @@ def vlr_config() -> dict:
 def platform(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[TestClient, World]]:
-    with fresh_database(request.param, tmp_path_factory.mktemp("sdg")) as url:
-        app = create_app(Settings(database_url=url, upload_max_mb=0.2))
-        with app.state.sessionmaker() as session:
-            world = build_world(session)
-        with TestClient(app) as client:
-            yield client, world
-        app.state.engine.dispose()
+    with served_world(request.param, tmp_path_factory.mktemp("sdg"), upload_max_mb=0.2) as served:
+        yield served
 
 
 def counts(client: TestClient) -> dict[str, int]:

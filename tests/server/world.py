@@ -16,13 +16,18 @@ through the tenancy service, as an operator's script would.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from dbs import fresh_database
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from kizuna.server import imports
+from kizuna.server import Settings, create_app, imports
 from kizuna.server.tables import OrgKind, Role, Visibility
 from kizuna.server.tenancy import (
     SYSTEM,
@@ -144,3 +149,15 @@ def build_world(session: Session) -> World:
             world.objects[(obj.shared_type, visibility)] = obj.id
     session.commit()
     return world
+
+
+@contextmanager
+def served_world(engine: str, folder: Path, **settings: Any) -> Iterator[tuple[TestClient, World]]:
+    """The app on a fresh `engine` database in `folder` with the world built, and a client."""
+    with fresh_database(engine, folder) as url:
+        app = create_app(Settings(database_url=url, **settings))
+        with app.state.sessionmaker() as session:
+            world = build_world(session)
+        with TestClient(app) as client:
+            yield client, world
+        app.state.engine.dispose()

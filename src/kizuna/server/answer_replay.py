@@ -43,8 +43,6 @@ IGNORED_HEADERS = frozenset(
     {b"if-none-match", b"if-modified-since", b"connection", b"keep-alive", b"cache-control"}
     | {b"pragma", b"user-agent", b"referer", b"te", b"upgrade-insecure-requests"}
 )
-#: The name of the web session cookie (`kizuna.server.deps.SESSION_COOKIE`).
-SESSION_COOKIE = b"kizuna_session="
 #: Keys of ``scope["state"]`` that routes and `get_auth` set for this middleware.
 REPLAYABLE = "answer_replayable"
 REPLAY_UNTIL = "answer_replay_until"
@@ -159,17 +157,18 @@ class ReplayStore:
 class AnswerReplay:
     """ASGI middleware replaying `store`'s answers of `replayable` read routes (see the module)."""
 
-    def __init__(self, app: ASGIApp, store: ReplayStore) -> None:
+    def __init__(self, app: ASGIApp, store: ReplayStore, session_cookie: str) -> None:
         self.app = app
         self.store = store
+        self.session_cookie = f"{session_cookie}=".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        headers = [(name.lower(), value) for name, value in scope["headers"]]
+        headers: list[tuple[bytes, bytes]] = scope["headers"]  # lower-case names (ASGI)
         cookie = b"; ".join(value for name, value in headers if name == b"cookie")
-        version = None if SESSION_COOKIE in cookie else self.store.version.read()
+        version = None if self.session_cookie in cookie else self.store.version.read()
         if version is None:
             await self.app(scope, receive, send)
             return
@@ -211,7 +210,7 @@ class AnswerReplay:
         await self.app(scope, receive, capture)
         if start is None or start["status"] != 200 or not state.get(REPLAYABLE):
             return
-        response_headers = tuple((n.lower(), v) for n, v in start.get("headers", []))
+        response_headers = tuple(start.get("headers", []))
         if size > self.store.max_answer_bytes or any(
             n == b"set-cookie" for n, _ in response_headers
         ):

@@ -33,6 +33,7 @@ from kizuna.reports.rendering import template_filters
 from kizuna.server import api, i18n, pages
 from kizuna.server.answer_replay import AnswerReplay, DataVersion, ReplayStore
 from kizuna.server.db import make_engine, migrate, session_factory
+from kizuna.server.deps import SESSION_COOKIE
 from kizuna.server.errors import install_error_handlers
 from kizuna.server.imports import TooLarge
 from kizuna.server.labels import label_filters
@@ -258,7 +259,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(i18n.LanguageMiddleware)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, limit=settings.upload_max_bytes)
-    app.add_middleware(
-        AnswerReplay, store=app.state.replay_store
-    )  # outermost: a hit skips all the rest
+    # Outermost: a replayed answer skips all of the above.
+    app.add_middleware(AnswerReplay, store=app.state.replay_store, session_cookie=SESSION_COOKIE)
     return app

@@ -193,7 +193,11 @@ def preview_file(path: str | Path, *, rows: int = PREVIEW_ROWS, **options: Any) 
     `options` are those of `read_file`. Errors that stop the file from being read at all
     (size, encoding, format) are raised as `InputError`, as `read_file` does.
     """
-    loaded = read_file(path, **options)
+    return preview_loaded(read_file(path, **options), rows=rows)
+
+
+def preview_loaded(loaded: LoadedFile, *, rows: int = PREVIEW_ROWS) -> Preview:
+    """The preview of a table already read (a file, or rows a connector fetched)."""
     head = json.loads(
         loaded.frame.head(rows).to_json(orient="records", date_format="iso", default_handler=str)
     )

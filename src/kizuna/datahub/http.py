@@ -6,6 +6,12 @@ or the server's ``Retry-After`` up to `MAX_RETRY_AFTER`). What still fails becom
 `KizunaError`: `SourceUnavailable` (timeouts, refused connections, 5xx), `NotFound` (404)
 or `InputError` (other 4xx: the request was wrong), with the URL and, where the API
 gives one, its own error message (see each connector's ``describe`` function).
+
+`HttpSettings.allowed_hosts` limits the hosts a client may reach: every request is
+checked, redirects and download links included, before it is sent (`HostNotAllowed`).
+The CLI reaches any host; the platform only those its operator lists
+(``KIZUNA_DATAHUB_ALLOWED_HOSTS``), so that users cannot make the server fetch from its
+own network (server-side request forgery).
 """
 
 from __future__ import annotations
@@ -32,6 +38,13 @@ USER_AGENT = f"kizuna-datahub/{__version__}"
 Describe = Callable[[httpx.Response], str | None]
 
 
+class HostNotAllowed(KizunaError):
+    """A request to a host outside `HttpSettings.allowed_hosts` (HTTP 403); nothing was sent."""
+
+    code = "host_not_allowed"
+    http_status = 403
+
+
 class SourceUnavailable(KizunaError):
     """A remote source did not answer usefully: timeout, refused connection, server error."""
 
@@ -41,7 +54,8 @@ class SourceUnavailable(KizunaError):
 
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
-    """Timeouts (seconds), retries and the size limit of downloads (bytes)."""
+    """Timeouts (seconds), retries, the size limit of downloads (bytes), and the hosts
+    requests may go to (`host_allowed`; None: any host)."""
 
     timeout: float = 30.0
     connect_timeout: float = 10.0
@@ -49,6 +63,24 @@ class HttpSettings:
     backoff: float = 0.5
     max_bytes: int = DEFAULT_MAX_BYTES
     headers: Mapping[str, str] = field(default_factory=dict)
+    allowed_hosts: frozenset[str] | None = None
+
+
+def host_allowed(host: str, allowed: frozenset[str] | None) -> bool:
+    """Whether `host` is allowed: None allows any; else the host itself is listed
+    (``data.city.example``), or a listed ``.city.example`` ends it (its subdomains)."""
+    if allowed is None:
+        return True
+    name = host.lower().rstrip(".")
+    return any(
+        name == entry or (entry.startswith(".") and name.endswith(entry)) for entry in allowed
+    )
+
+
+def parse_hosts(text: str) -> frozenset[str]:
+    """The host list of ``KIZUNA_DATAHUB_ALLOWED_HOSTS``: names separated by commas or
+    spaces, lower-cased (``data.city.example, .opendata.example``)."""
+    return frozenset(h.lower().rstrip(".") for h in text.replace(",", " ").split() if h)
 
 
 def generic_describe(response: httpx.Response) -> str | None:
@@ -91,7 +123,22 @@ class HttpClient:
             headers={"User-Agent": USER_AGENT, **self.settings.headers, **(headers or {})},
             timeout=httpx.Timeout(self.settings.timeout, connect=self.settings.connect_timeout),
             follow_redirects=True,
+            event_hooks={"request": [self._check_host]},
         )
+
+    def _check_host(self, request: httpx.Request) -> None:
+        """Refuse a request (a redirect too) to a host the settings do not allow."""
+        allowed = self.settings.allowed_hosts
+        if not host_allowed(request.url.host, allowed):
+            raise HostNotAllowed(
+                f"{request.url.host} is not among the hosts this server may fetch from "
+                f"({request.url})",
+                where=Location(field="source"),
+                hint="ask the server's operator to add it to KIZUNA_DATAHUB_ALLOWED_HOSTS"
+                if allowed
+                else "this server fetches from no host: its operator lists the allowed ones "
+                "in KIZUNA_DATAHUB_ALLOWED_HOSTS",
+            )
 
     def __enter__(self) -> HttpClient:
         return self

@@ -18,6 +18,10 @@ Environment variables:
 - ``KIZUNA_UPLOAD_MAX_MB``: the largest file an upload may send, in megabytes (default 20).
 - ``KIZUNA_DATAHUB_DIR``: the data hub's warehouse folder (default ``datahub`` beside the
   SQLite database file).
+- ``KIZUNA_DATAHUB_ALLOWED_HOSTS``: the hosts connector imports (CKAN, NGSI-LD,
+  SensorThings, SDMX) may fetch from, separated by commas (``data.city.example``; a
+  leading dot, ``.city.example``, allows its subdomains). Default none: the platform
+  fetches from nowhere until its operator says where (server-side request forgery).
 
 The tenancy service (`kizuna.server.tenancy`) takes these as arguments; the
 routes pass them from here (`session_lifetime`, `login_window`, `token_lifetime`).
@@ -81,6 +85,22 @@ class Settings(BaseSettings):
         "beside the SQLite database file, else in the user data folder "
         "(kizuna.server.tenancy.datahub.warehouse_dir).",
     )
+
+    datahub_allowed_hosts: str = Field(
+        default="",
+        description="Hosts connector imports may fetch from, comma-separated "
+        "(KIZUNA_DATAHUB_ALLOWED_HOSTS; '.example.org' allows its subdomains). Default none.",
+    )
+    datahub_fetch_timeout: float = Field(
+        default=30, gt=0, le=600, description="Timeout of a connector's HTTP requests, seconds."
+    )
+
+    @property
+    def datahub_hosts(self) -> frozenset[str]:
+        """`datahub_allowed_hosts` as a set of lower-case host names."""
+        from kizuna.datahub.http import parse_hosts
+
+        return parse_hosts(self.datahub_allowed_hosts)
 
     @property
     def upload_max_bytes(self) -> int:

@@ -57,7 +57,7 @@ TABLES = {
 
 def test_upgrade_makes_every_table(db_engine: Engine) -> None:
     assert set(inspect(db_engine).get_table_names()) == TABLES
-    assert current_revision(db_engine) == head_revision() == "0006"
+    assert current_revision(db_engine) == head_revision() == "0007"
 
 
 def test_upgrading_twice_changes_nothing(db_engine: Engine) -> None:

@@ -14,6 +14,8 @@ from kizuna.server.api import (
     account,
     cities,
     datahub,
+    datahub_pipelines,
+    datahub_sources,
     health,
     inventories,
     network,
@@ -37,6 +39,8 @@ for _module in (
     review,
     sdg,
     network,
+    datahub_sources,
+    datahub_pipelines,
     datahub,
 ):
     router.include_router(_module.router)

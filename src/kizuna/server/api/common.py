@@ -34,6 +34,7 @@ _ERROR_TEXTS = {
     404: "Unknown, or not readable by you (the same answer, so nothing leaks)",
     413: "The upload is over the size limit",
     422: "Invalid input; details name the fields, rows or columns",
+    502: "A remote source did not answer usefully (timeout, refused, server error)",
 }
 
 

@@ -78,7 +78,7 @@ def download_response(download: Download, *, attachment: bool = True) -> Respons
     )
 
 
-def _out(dataset: Dataset) -> DatasetOut:
+def dataset_out(dataset: Dataset) -> DatasetOut:
     return DatasetOut.of(dataset, download_formats(dataset))
 
 
@@ -143,7 +143,7 @@ def list_datasets(
             session, auth.principal, city=found, kind=kind, limit=page.limit, offset=page.offset
         )
         total = hub_service.count_datasets(session, auth.principal, city=found, kind=kind)
-        return DatasetList(datasets=[_out(d) for d in items], **page.info(request, total))
+        return DatasetList(datasets=[dataset_out(d) for d in items], **page.info(request, total))
 
     return cached_read(request, session, auth, build)
 
@@ -192,7 +192,7 @@ async def import_dataset(
     and registered with its sharing. `mode` create (a new name), append or replace."""
     city = tenancy.get_city(session, auth.principal, slug)
     done = await store_upload(request, session, auth, city, file, form)
-    return _out(hub_service.get_dataset(session, auth.principal, city, done.dataset.name))
+    return dataset_out(hub_service.get_dataset(session, auth.principal, city, done.dataset.name))
 
 
 @router.get("/cities/{slug}/datasets", response_model=DatasetList, responses=errors(404, 422))
@@ -207,7 +207,7 @@ def city_datasets(
             session, auth.principal, city=city, limit=page.limit, offset=page.offset
         )
         total = hub_service.count_datasets(session, auth.principal, city=city)
-        return DatasetList(datasets=[_out(d) for d in items], **page.info(request, total))
+        return DatasetList(datasets=[dataset_out(d) for d in items], **page.info(request, total))
 
     return cached_read(request, session, auth, build)
 
@@ -217,7 +217,9 @@ def get_dataset(
     request: Request, slug: str, name: str, session: SessionDep, auth: AuthDep
 ) -> Response:
     """One data set: columns, unit, time range, rows, sources, sharing and addresses."""
-    return cached_read(request, session, auth, lambda: _out(_dataset(session, auth, slug, name)))
+    return cached_read(
+        request, session, auth, lambda: dataset_out(_dataset(session, auth, slug, name))
+    )
 
 
 @router.patch(
@@ -232,7 +234,7 @@ def update_dataset(
         session, auth.principal, dataset, **body.model_dump(exclude_unset=True)
     )
     session.commit()
-    return _out(dataset)
+    return dataset_out(dataset)
 
 
 @router.delete(

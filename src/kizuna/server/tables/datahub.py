@@ -12,6 +12,10 @@ the warehouse too.
 A map data set (a GeoJSON FeatureCollection of districts) keeps the original collection in
 `geojson`: the warehouse stores one row per feature, with the geometry as text, and the
 district map is drawn from the kept collection.
+
+A `HubPipeline` is a city's pipeline (`kizuna.datahub.pipeline_file`): the file as written
+and as validated, and what its last run did. Its outputs are data sets of the city named
+``<pipeline>-<output>`` (warehouse ``<city slug>.<pipeline>.<output>``).
 """
 
 from __future__ import annotations
@@ -111,11 +115,58 @@ class Dataset(SharedObject, Base):
         return (self.city,)
 
 
+class HubPipeline(SharedObject, Base):
+    """A pipeline of a city: raw series aggregated into activity data and indicator series.
+
+    `definition` is the pipeline file as its author wrote it (YAML or JSON), `spec` the
+    validated mapping; `last_run` what the last run did (`kizuna.datahub.RunResult.to_dict`,
+    with ``ran_at`` and ``ran_by``).
+    """
+
+    __tablename__ = "datahub_pipeline"
+    shared_type = "pipeline"
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[CheckConstraint | UniqueConstraint, ...]:
+        return (licence_check(), UniqueConstraint("city_id", "name"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text)
+    spec: Mapped[JSONDict] = mapped_column(default=dict)
+    last_run: Mapped[JSONDict | None]
+    last_run_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    city: Mapped[City] = relationship()
+
+    @property
+    def page(self) -> str:
+        """The address of the pipeline's page."""
+        return f"/cities/{self.city.slug}/data/pipelines/{self.name}"
+
+    @property
+    def warehouse_prefix(self) -> str:
+        """The warehouse names of its monthly table and outputs start with this."""
+        return f"{self.city.slug}.{self.name}."
+
+    def describe(self) -> tuple[str, str]:
+        return f"{self.city.name}: {self.title}", self.page
+
+    def parents(self) -> tuple[SharedObject, ...]:
+        return (self.city,)
+
+
 @event.listens_for(City, "before_delete")
 def _forget_dataset_shares(_mapper: Mapper[Any], connection: Connection, city: City) -> None:
-    """A city's data sets go with it (ON DELETE CASCADE); their shares go first, so that no
-    share outlives its data set (and applies to a later row with the same id)."""
-    datasets = select(Dataset.id).where(Dataset.city_id == city.id)
-    connection.execute(
-        delete(Share).where(Share.object_type == Dataset.shared_type, Share.object_id.in_(datasets))
-    )
+    """A city's data sets and pipelines go with it (ON DELETE CASCADE); their shares go
+    first, so that no share outlives its object (and applies to a later row with its id)."""
+    for model in (Dataset, HubPipeline):
+        owned = select(model.id).where(model.city_id == city.id)
+        connection.execute(
+            delete(Share).where(Share.object_type == model.shared_type, Share.object_id.in_(owned))
+        )

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kizuna.datahub import DatasetSpec, Mode, SourceInfo
-from kizuna.datahub.files import FORMATS, LoadedFile, read_file
+from kizuna.datahub.files import FORMATS, LoadedFile, preview_loaded, read_file
 from kizuna.datahub.imports import ImportResult, import_loaded
 from kizuna.datahub.schema import ColumnType, raise_problems
 from kizuna.errors import InputError, Location
@@ -117,10 +117,16 @@ def preview_upload(
     A file that cannot be read at all (size, encoding, format) raises `InputError`; problems
     of its cells are listed in ``preview.problems``.
     """
-    from kizuna.datahub import preview_file
-
     with uploaded_file(filename, data) as path:
-        preview = preview_file(path, max_bytes=max_bytes, encoding=encoding, sheet=sheet or None)
+        loaded = read_file(path, max_bytes=max_bytes, encoding=encoding, sheet=sheet or None)
+    return preview_of(loaded, _suggest_name(loaded.source))
+
+
+def preview_of(loaded: LoadedFile, name: str) -> dict[str, Any]:
+    """`loaded`'s preview and the columns it suggests for time, value, unit and district
+    names (the first time column, the first number with a unit, a text column called like a
+    name), with `name` as the suggested data set name."""
+    preview = preview_loaded(loaded)
     columns = preview.schema.columns
     by_type = {t: [c for c in columns if c.type is t] for t in ColumnType}
     numbers = [*by_type[ColumnType.number], *by_type[ColumnType.integer]]
@@ -129,16 +135,12 @@ def preview_upload(
     is_map = preview.format == "geojson"
     named = [c for c in texts if c.name.lower() in ("name", "label", "district", "ward")]
     label = (named or texts or [None])[0]
+    times = by_type[ColumnType.datetime]
+    kind = DatasetKind.MAP if is_map else DatasetKind.TIME_SERIES if times else DatasetKind.TABLE
     suggested = {
-        "kind": DatasetKind.MAP.value
-        if is_map
-        else DatasetKind.TIME_SERIES.value
-        if by_type[ColumnType.datetime]
-        else DatasetKind.TABLE.value,
-        "name": _suggest_name(preview.source),
-        "time_column": by_type[ColumnType.datetime][0].name
-        if by_type[ColumnType.datetime]
-        else None,
+        "kind": kind.value,
+        "name": name,
+        "time_column": times[0].name if times else None,
         "value_column": value.name if value else None,
         "unit": value.unit if value else None,
         "label_column": label.name if is_map and label is not None else None,
@@ -147,16 +149,22 @@ def preview_upload(
 
 
 def _suggest_name(filename: str) -> str:
-    stem = re.sub(r"[^a-z0-9]+", "-", Path(filename).stem.lower()).strip("-")
-    return stem[:64] or "data"
+    return suggest_name(Path(filename).stem)
 
 
-def _require_publish(principal: Principal, owner_org_id: int, visibility: Visibility) -> None:
+def suggest_name(text: str) -> str:
+    """A data set name from `text`: lower-case letters, digits and hyphens, at most 64."""
+    stem = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return stem[:64].rstrip("-") or "data"
+
+
+def require_publish(
+    principal: Principal, owner_org_id: int, visibility: Visibility, what: str = "a data set"
+) -> None:
+    """Making `what` visible beyond its owner needs an admin of the owner (``admin`` scope)."""
     if visibility is not Visibility.PRIVATE:
         require_scope(principal, Scope.ADMIN)
-        require_role(
-            principal, owner_org_id, Role.ADMIN, "publish a data set beyond the organisation"
-        )
+        require_role(principal, owner_org_id, Role.ADMIN, f"publish {what} beyond the organisation")
 
 
 def _check_fields(fields: DatasetFields, loaded: LoadedFile, mode: Mode) -> DatasetKind:
@@ -191,6 +199,45 @@ def _check_fields(fields: DatasetFields, loaded: LoadedFile, mode: Mode) -> Data
     return DatasetKind.MAP
 
 
+@dataclass(frozen=True, slots=True)
+class ImportTarget:
+    """Where an import goes, checked before anything is read: the data set it appends to or
+    replaces (None: a new one), the fields with blanks taken from it, the licence."""
+
+    existing: Dataset | None
+    fields: DatasetFields
+    licence: str | None
+
+
+def import_target(
+    session: Session,
+    principal: Principal,
+    city: City,
+    fields: DatasetFields,
+    *,
+    mode: Mode,
+    visibility: Visibility,
+    licence: str | None,
+) -> ImportTarget:
+    """Check that `principal` may import `fields.name` into `city` with `mode` (module
+    docstring, Rights) and that the name fits the mode; `Forbidden` or `InputError`."""
+    require_change(session, principal, city, action="add data sets to the city")
+    existing = session.scalars(
+        select(Dataset).where(Dataset.city_id == city.id, Dataset.name == fields.name)
+    ).one_or_none()
+    if existing is not None and mode is Mode.create:
+        raise InputError(
+            f"{city.name} has a data set {fields.name!r} already",
+            where=Location(field="name"),
+            hint="choose another name, or append to it or replace it (mode)",
+        )
+    if existing is not None:
+        require_change(session, principal, existing, action=f"{mode.value} this data set")
+        return ImportTarget(existing, _with_defaults(fields, existing), existing.licence)
+    require_publish(principal, city.owner_org_id, visibility)
+    return ImportTarget(None, fields, check_licence(visibility, licence))
+
+
 def import_upload(
     session: Session,
     principal: Principal,
@@ -211,31 +258,45 @@ def import_upload(
     `city` (module docstring). Needs an editor of the city's owner (an admin for a data set
     that is not private); appending to or replacing a data set needs its editor. Call
     `commit_import` after: nothing is committed here."""
-    require_change(session, principal, city, action="add data sets to the city")
-    existing = session.scalars(
-        select(Dataset).where(Dataset.city_id == city.id, Dataset.name == fields.name)
-    ).one_or_none()
-    if existing is not None and mode is Mode.create:
-        raise InputError(
-            f"{city.name} has a data set {fields.name!r} already",
-            where=Location(field="name"),
-            hint="choose another name, or append to it or replace it (mode)",
-        )
-    if existing is not None:
-        require_change(session, principal, existing, action=f"{mode.value} this data set")
-        fields = _with_defaults(fields, existing)
-    else:
-        _require_publish(principal, city.owner_org_id, visibility)
-        licence = check_licence(visibility, licence)
+    target = import_target(
+        session, principal, city, fields, mode=mode, visibility=visibility, licence=licence
+    )
     with uploaded_file(filename, data) as path:
         loaded = read_file(path, max_bytes=max_bytes, encoding=encoding, sheet=sheet or None)
-        raise_problems(loaded.source, loaded.problems)
+    source = SourceInfo(
+        f"upload:{loaded.source}",
+        loaded.format,
+        details={"city": city.slug, "uploaded_by": principal.label},
+    )
+    return store_loaded(
+        session, principal, city, hub, loaded, target, source, mode=mode, visibility=visibility
+    )
+
+
+def store_loaded(
+    session: Session,
+    principal: Principal,
+    city: City,
+    hub: HubWarehouse,
+    loaded: LoadedFile,
+    target: ImportTarget,
+    source: SourceInfo,
+    *,
+    mode: Mode,
+    visibility: Visibility,
+) -> ImportedDataset:
+    """Store a table read in full (a file, or rows a connector fetched) as `target`: the
+    cells' problems are raised first, then the registry row is flushed, then the rows are
+    written in one warehouse transaction with `source` as their lineage, then the audit
+    entry. Nothing is committed here (`commit_import`)."""
+    raise_problems(loaded.source, loaded.problems)
+    fields, existing = target.fields, target.existing
     kind = _check_fields(fields, loaded, mode)
     if existing is not None and existing.kind is not kind:
         raise InputError(
-            f"{existing.title!r} is a {existing.kind.value} data set, this file a {kind.value}",
+            f"{existing.title!r} is a {existing.kind.value} data set, this source a {kind.value}",
             where=Location(field="mode"),
-            hint="upload a file of the same kind, or choose a new name",
+            hint="import data of the same kind, or choose a new name",
         )
     spec = DatasetSpec(
         f"{city.slug}.{fields.name}",
@@ -255,18 +316,14 @@ def import_upload(
         warehouse_name=spec.name,
         owner_org_id=city.owner_org_id,
         visibility=visibility,
-        licence=licence,
+        licence=target.licence,
         kind=kind,
         rows=0,
     )
     _describe(dataset, fields, spec, kind, loaded, mode)
     session.add(dataset)
     session.flush()  # constraint errors here, before the warehouse is touched
-    source = SourceInfo(
-        f"upload:{loaded.source}",
-        loaded.format,
-        details={"city": city.slug, "uploaded_by": principal.label, "registry_id": dataset.id},
-    )
+    source = replace(source, details={**source.details, "registry_id": dataset.id})
     with hub.use() as warehouse:
         if existing is None and warehouse.has(spec.name):
             warehouse.delete(spec.name)  # left by a city deleted before: no row claims it
@@ -290,6 +347,7 @@ def import_upload(
             "city": city.slug,
             "name": dataset.name,
             "file": loaded.source,
+            "source": source.kind,
             "rows": result.stored.rows,
             "partitions": list(result.stored.partitions),
         },
@@ -328,7 +386,7 @@ def _describe(
     dataset.dimensions = list(spec.dimensions)
     dataset.timezone = spec.timezone
     dataset.label_column = fields.label_column or None
-    dataset.source_file = loaded.source
+    dataset.source_file = loaded.source[:300]
     if fields.sources:
         dataset.sources = [dict(s) for s in fields.sources]
     elif dataset.sources is None:

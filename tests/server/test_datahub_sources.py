@@ -17,12 +17,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from datahub.datahub_support import LocalApi, Reply, Seen, handler
 from dbs import ENGINES, fresh_database
 from fastapi.testclient import TestClient
 from test_datahub_server import state
 from world import World, build_world
 
+from datahub.datahub_support import LocalApi, Reply, Seen, handler
 from kizuna.server import Settings, create_app
 
 DATASTREAM = {
@@ -237,7 +237,8 @@ def test_rights_are_checked_before_anything_is_fetched(
     assert fetch(client, world, "outsider", stream(api)).status_code == 404
     public = stream(api, visibility="public", licence="CC-BY-4.0")
     assert fetch(client, world, "editor", public).status_code == 403
-    assert len(api.seen) == seen and state(client, folder) == before
+    assert len(api.seen) == seen
+    assert state(client, folder) == before
 
 
 def test_bad_sources_are_clear_errors_and_store_nothing(
@@ -259,6 +260,8 @@ def test_bad_sources_are_clear_errors_and_store_nothing(
     taken = fetch(client, world, "editor", stream(api, name="taken"))
     assert taken.status_code == 201
     again = fetch(client, world, "editor", stream(api, name="taken"))
-    assert again.status_code == 422 and "already" in again.json()["error"]["message"]
+    assert again.status_code == 422
+    assert "already" in again.json()["error"]["message"]
     after = state(client, folder)
-    assert after["rows"] == before["rows"] + 1 and after["audit"] == before["audit"] + 1
+    assert after["rows"] == before["rows"] + 1
+    assert after["audit"] == before["audit"] + 1

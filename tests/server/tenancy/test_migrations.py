@@ -32,6 +32,7 @@ TABLES = {
     "city_network_profile",
     "city_plan",
     "datahub_dataset",
+    "datahub_pipeline",
     "inventory",
     "login_attempt",
     "membership",

@@ -13,6 +13,8 @@ from kizuna.server.pages import (
     account,
     cities,
     datahub,
+    datahub_pipelines,
+    datahub_sources,
     network,
     organisations,
     review,
@@ -24,7 +26,8 @@ from kizuna.server.pages import (
 
 router = APIRouter(include_in_schema=False)
 # uploads and review first: /cities/new and /cities/{slug}/review/... must win over the
-# city page's /cities/{slug}
+# city page's /cities/{slug}; the data hub's fetch and pipelines pages before its
+# /cities/{slug}/data/{id}
 for _module in (
     uploads,
     review,
@@ -35,6 +38,8 @@ for _module in (
     signin,
     sdg,
     network,
+    datahub_sources,
+    datahub_pipelines,
     datahub,
 ):
     router.include_router(_module.router)

@@ -189,7 +189,7 @@ def city_data(
 # --- uploading (before the data set page: /cities/{slug}/data/upload is not a data set) ----
 
 
-def _upload_context(city: City, **extra: Any) -> dict[str, Any]:
+def upload_context(city: City, **extra: Any) -> dict[str, Any]:
     zone = ZONES.get(city.country.strip().lower(), "UTC")
     form = {"timezone": zone, "mode": "create", "visibility": "private", "encoding": "utf-8"}
     return {
@@ -207,7 +207,7 @@ def _upload_context(city: City, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _editable_city(request: Request, session: SessionDep, auth: AuthDep, slug: str) -> City:
+def editable_city(request: Request, session: SessionDep, auth: AuthDep, slug: str) -> City:
     signed_in(request, auth)
     city = tenancy.get_city(session, auth.principal, slug)
     tenancy.require_change(session, auth.principal, city, action="add data sets to the city")
@@ -217,8 +217,8 @@ def _editable_city(request: Request, session: SessionDep, auth: AuthDep, slug: s
 @router.get("/cities/{slug}/data/upload")
 def upload_form(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Response:
     """The form: a file, its name and columns, who sees it; preview before importing."""
-    city = _editable_city(request, session, auth, slug)
-    return render(request, "datahub_upload.html", _upload_context(city))
+    city = editable_city(request, session, auth, slug)
+    return render(request, "datahub_upload.html", upload_context(city))
 
 
 #: The fields a preview fills in when they are blank.
@@ -237,9 +237,9 @@ async def preview(
 ) -> Response:
     """What the file holds, with suggestions for the blank fields; nothing is stored."""
     csrf_form(request, auth, csrf_token)
-    city = _editable_city(request, session, auth, slug)
+    city = editable_city(request, session, auth, slug)
     limit = request.app.state.settings.upload_max_bytes
-    context = _upload_context(city, oob=is_htmx(request))
+    context = upload_context(city, oob=is_htmx(request))
     context["form"] = given = form.model_dump(mode="json")
     try:
         filename, data = await read_upload(file, limit)
@@ -267,11 +267,11 @@ async def upload(
 ) -> Response:
     """Import the file as a data set of the city, or show every problem next to the form."""
     csrf_form(request, auth, csrf_token)
-    city = _editable_city(request, session, auth, slug)
+    city = editable_city(request, session, auth, slug)
     try:
         done_import = await store_upload(request, session, auth, city, file, form)
     except KizunaError as exc:
-        context = _upload_context(city, oob=is_htmx(request))
+        context = upload_context(city, oob=is_htmx(request))
         context["form"] = form.model_dump(mode="json")
         return form_error(request, "datahub_upload.html", "_datahub_preview.html", context, exc)
     return done(request, done_import.dataset.page)

@@ -81,13 +81,15 @@ def form_error(
     fragment: str,
     context: dict[str, Any],
     error: KizunaError,
+    *,
+    status_code: int | None = None,
 ) -> Response:
     """The form again with `error` shown next to it: the whole `template`, or for HTMX only
-    the `fragment` template (the form), with the error's status (4xx; the page's HTMX
-    configuration swaps 413 and 422 answers in, see ``base.html``)."""
+    the `fragment` template (the form), with the error's status or `status_code` (4xx; the
+    page's HTMX configuration swaps 403, 413, 422 and 429 answers in, see ``base.html``)."""
     context = {**context, "error": error_fields(error)}
     name = fragment if is_htmx(request) else template
-    return render(request, name, context, status_code=error.http_status)
+    return render(request, name, context, status_code=status_code or error.http_status)
 
 
 def gettext(request: Request) -> Any:

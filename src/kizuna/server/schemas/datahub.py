@@ -260,8 +260,6 @@ class SourceForm(DatasetForm):
     its own fields, docs/datahub.md), and the data set's fields as for an upload. Blank
     columns, title and unit take what the source suggests; a blank name one from the query."""
 
-    model_config = ConfigDict(extra="forbid")
-
     source: str = Field(
         ...,
         min_length=8,

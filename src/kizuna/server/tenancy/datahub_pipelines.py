@@ -344,3 +344,19 @@ def run_city_pipeline(
         changed={o.name: len(o.changed) for o in result.outputs},
     )
     return summary
+
+
+def monthly_table(hub: HubWarehouse, pipeline: HubPipeline) -> Any:
+    """The monthly sums of the last run (a DataFrame: the ``by`` columns, ``month`` as the
+    first day of the month, ``value`` and ``readings``), or None before the first run."""
+    import pandas as pd
+
+    from kizuna.datahub.datasets import MONTH
+
+    name = pipeline.warehouse_prefix + MONTHLY
+    with hub.use() as warehouse:
+        if not warehouse.has(name):
+            return None
+        frame = warehouse.read(name)
+    month = pd.to_datetime(frame[MONTH].astype("string") + "-01", utc=True)
+    return frame.drop(columns=MONTH).assign(month=month).sort_values("month")

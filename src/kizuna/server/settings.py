@@ -22,6 +22,8 @@ Environment variables:
   SensorThings, SDMX) may fetch from, separated by commas (``data.city.example``; a
   leading dot, ``.city.example``, allows its subdomains). Default none: the platform
   fetches from nowhere until its operator says where (server-side request forgery).
+- ``KIZUNA_DATAHUB_FETCH_TIMEOUT``: the timeout of each of a connector's HTTP requests, in
+  seconds (default 30).
 
 The tenancy service (`kizuna.server.tenancy`) takes these as arguments; the
 routes pass them from here (`session_lifetime`, `login_window`, `token_lifetime`).

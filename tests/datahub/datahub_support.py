@@ -13,10 +13,12 @@ March 744, April 720. So per month, in kWh:
 from __future__ import annotations
 
 import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -138,3 +140,19 @@ def handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             return
 
     return Handler
+
+
+@contextmanager
+def serving(api: LocalApi) -> Iterator[LocalApi]:
+    """`api` served on 127.0.0.1 (a free port, set as ``api.url``) until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler(api))
+    server.daemon_threads = True
+    api.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield api
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -188,8 +188,15 @@ def test_rights_and_deletion(platform: tuple[TestClient, World, Path]) -> None:
     assert create(client, world, "outsider", text).status_code == 404
     public = {"visibility": "public", "licence": "CC-BY-4.0"}
     assert create(client, world, "editor", text, **public).status_code == 403
-    assert create(client, world, "editor", text).status_code == 201
+    made = create(client, world, "editor", text)
+    assert made.status_code == 201
     assert create(client, world, "editor", text).status_code == 422  # the name is taken
+    # shared like every shared object; hidden from outsiders like a missing one
+    sharing = client.get(made.json()["links"]["sharing"], headers=world.headers("viewer"))
+    assert sharing.status_code == 200, sharing.text
+    assert sharing.json()["visibility"] == "private"
+    hidden = client.get(f"{BASE}/doomed", headers=world.headers("outsider"))
+    assert hidden.status_code == 404
     run = f"{BASE}/doomed/run"
     assert client.post(run, headers=world.headers("viewer")).status_code == 403
     assert client.post(run, headers=world.headers("outsider")).status_code == 404

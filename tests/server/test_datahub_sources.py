@@ -9,9 +9,7 @@ log and the warehouse folder are compared before and after (`state`).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -22,7 +20,7 @@ from fastapi.testclient import TestClient
 from test_datahub_server import state
 from world import World, build_world
 
-from datahub.datahub_support import LocalApi, Reply, Seen, handler
+from datahub.datahub_support import LocalApi, Reply, Seen, serving
 from kizuna.server import Settings, create_app
 
 DATASTREAM = {
@@ -55,11 +53,13 @@ def observations(day: int, count: int, skip: int = 0) -> list[dict[str, Any]]:
 def api() -> Iterator[LocalApi]:
     """SensorThings at /v1.1 (two pages of observations, June 1 or, with a start time,
     June 2), a CKAN portal at /api/3 with a CSV resource, a slow route and a redirect."""
-    local = LocalApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler(local))
-    server.daemon_threads = True
-    port = server.server_address[1]
-    local.url = f"http://127.0.0.1:{port}"
+    with serving(LocalApi()) as local:
+        _routes(local)
+        yield local
+
+
+def _routes(local: LocalApi) -> None:
+    port = local.url.rsplit(":", 1)[1]
     base = f"{local.url}/v1.1"
 
     def page(seen: Seen) -> Reply:
@@ -94,12 +94,6 @@ def api() -> Iterator[LocalApi]:
         Reply({"help": "package_show", "success": True, "result": package}),
     )
     local.route("/files/pm25.csv", Reply(CSV, content_type="text/csv"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield local
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module", params=ENGINES)

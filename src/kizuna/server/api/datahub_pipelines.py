@@ -35,6 +35,16 @@ def pipeline_out(session: SessionDep, principal: Principal, pipeline: HubPipelin
     return PipelineOut.of(pipeline, pipelines.output_datasets(session, principal, pipeline))
 
 
+def remove_pipeline(
+    request: Request, session: SessionDep, principal: Principal, pipeline: HubPipeline
+) -> None:
+    """Delete `pipeline` and its outputs, commit, then drop their rows from the warehouse
+    (the API and the page delete this way)."""
+    names = pipelines.delete_pipeline(session, principal, pipeline)
+    session.commit()
+    pipelines.forget_in_warehouse(hub(request), names)
+
+
 def _pipeline(session: SessionDep, auth: AuthDep, slug: str, name: str) -> HubPipeline:
     city = tenancy.get_city(session, auth.principal, slug)
     return pipelines.get_pipeline(session, auth.principal, city, name)
@@ -112,10 +122,7 @@ def delete_pipeline(
     request: Request, slug: str, name: str, session: SessionDep, auth: AuthDep
 ) -> Response:
     """Delete the pipeline and its output data sets (its editors)."""
-    pipeline = _pipeline(session, auth, slug, name)
-    names = pipelines.delete_pipeline(session, auth.principal, pipeline)
-    session.commit()
-    pipelines.forget_in_warehouse(hub(request), names)
+    remove_pipeline(request, session, auth.principal, _pipeline(session, auth, slug, name))
     return Response(status_code=204)
 
 

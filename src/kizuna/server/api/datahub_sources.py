@@ -12,6 +12,8 @@ then (`kizuna.server.tenancy.datahub_fetch`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 
 from kizuna.server import tenancy
@@ -64,6 +66,21 @@ def store_source(
     return done
 
 
+def preview_form(
+    request: Request, session: SessionDep, principal: Principal, city: City, form: SourceForm
+) -> dict[str, Any]:
+    """What `form`'s source answers (`preview_source`; the API and the fetch page)."""
+    return preview_source(
+        session,
+        principal,
+        city,
+        form.request(),
+        fetch_limits(request),
+        encoding=form.encoding,
+        sheet=form.sheet or None,
+    )
+
+
 @router.post(
     "/cities/{slug}/datasets/fetch/preview",
     response_model=SourcePreviewOut,
@@ -75,16 +92,9 @@ def preview_from_source(
     """What the source answers: columns, types, units, the first rows and every problem,
     with the columns it suggests. Nothing is stored. Editors and up of the city's owner."""
     city = tenancy.get_city(session, auth.principal, slug)
-    found = preview_source(
-        session,
-        auth.principal,
-        city,
-        form.request(),
-        fetch_limits(request),
-        encoding=form.encoding,
-        sheet=form.sheet or None,
+    return SourcePreviewOut.model_validate(
+        preview_form(request, session, auth.principal, city, form)
     )
-    return SourcePreviewOut.model_validate(found)
 
 
 @router.post(

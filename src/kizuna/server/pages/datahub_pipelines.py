@@ -13,6 +13,7 @@ again and the problem next to the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -23,6 +24,7 @@ from kizuna.errors import KizunaError
 from kizuna.reports.i18n import translate_figure
 from kizuna.server import tenancy
 from kizuna.server.api.datahub import hub
+from kizuna.server.api.datahub_pipelines import remove_pipeline
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.i18n import request_translations
 from kizuna.server.pages.cities import rights
@@ -167,6 +169,27 @@ def pipeline_page(
     return render(request, ONE, _one_context(request, session, auth, pipeline))
 
 
+def _change(
+    request: Request,
+    session: SessionDep,
+    auth: AuthDep,
+    pipeline: HubPipeline,
+    change: Callable[[], object],
+    then: str,
+    **shown: Any,
+) -> Response:
+    """Make `change` and commit, then go to `then`; on an error, the pipeline's page again
+    with the error (and `shown`, such as the file as submitted) and nothing changed."""
+    try:
+        change()
+        session.commit()
+    except KizunaError as exc:
+        session.rollback()
+        context = _one_context(request, session, auth, pipeline, **shown)
+        return form_error(request, ONE, ONE, context, exc)
+    return done(request, then)
+
+
 @router.post("/cities/{slug}/data/pipelines/{name}/run")
 def run_pipeline(
     request: Request,
@@ -179,13 +202,15 @@ def run_pipeline(
     """Run the pipeline; the page shows what the run did, or why it could not run."""
     csrf_form(request, auth, csrf_token)
     pipeline = _pipeline(session, auth, slug, name)
-    try:
-        pipelines.run_city_pipeline(session, auth.principal, pipeline, hub(request))
-        session.commit()
-    except KizunaError as exc:
-        session.rollback()
-        return form_error(request, ONE, ONE, _one_context(request, session, auth, pipeline), exc)
-    return done(request, pipeline.page + "#last-run")
+    warehouse = hub(request)
+    return _change(
+        request,
+        session,
+        auth,
+        pipeline,
+        lambda: pipelines.run_city_pipeline(session, auth.principal, pipeline, warehouse),
+        pipeline.page + "#last-run",
+    )
 
 
 @router.post("/cities/{slug}/data/pipelines/{name}")
@@ -201,14 +226,15 @@ def update_pipeline(
     """Replace the pipeline's file (the name stays)."""
     csrf_form(request, auth, csrf_token)
     pipeline = _pipeline(session, auth, slug, name)
-    try:
-        pipelines.update_pipeline(session, auth.principal, pipeline, definition)
-        session.commit()
-    except KizunaError as exc:
-        session.rollback()
-        context = _one_context(request, session, auth, pipeline, definition=definition)
-        return form_error(request, ONE, ONE, context, exc)
-    return done(request, pipeline.page)
+    return _change(
+        request,
+        session,
+        auth,
+        pipeline,
+        lambda: pipelines.update_pipeline(session, auth.principal, pipeline, definition),
+        pipeline.page,
+        definition=definition,
+    )
 
 
 @router.post("/cities/{slug}/data/pipelines/{name}/delete")
@@ -224,7 +250,5 @@ def delete_pipeline(
     csrf_form(request, auth, csrf_token)
     pipeline = _pipeline(session, auth, slug, name)
     back = f"/cities/{pipeline.city.slug}/data/pipelines"
-    names = pipelines.delete_pipeline(session, auth.principal, pipeline)
-    session.commit()
-    pipelines.forget_in_warehouse(hub(request), names)
+    remove_pipeline(request, session, auth.principal, pipeline)
     return done(request, back)

@@ -16,13 +16,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kizuna.errors import KizunaError
-from kizuna.server.api.datahub_sources import fetch_limits, store_source
+from kizuna.server.api.datahub_sources import fetch_limits, preview_form, store_source
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.pages.datahub import SUGGESTED, Csrf, editable_city, upload_context
 from kizuna.server.pages.forms import csrf_form, done, form_error, is_htmx, render
 from kizuna.server.schemas.datahub import SourceForm
 from kizuna.server.tables import City
-from kizuna.server.tenancy.datahub_fetch import preview_source
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -73,15 +72,7 @@ def fetch_preview(
     context = _context(request, city, oob=is_htmx(request))
     context["form"] = given = _form_values(form)
     try:
-        found = preview_source(
-            session,
-            auth.principal,
-            city,
-            form.request(),
-            fetch_limits(request),
-            encoding=form.encoding,
-            sheet=form.sheet or None,
-        )
+        found = preview_form(request, session, auth.principal, city, form)
     except KizunaError as exc:
         return _error(request, context, exc)
     suggested = found["suggested"]

@@ -7,7 +7,7 @@
 - `review`, `network`, `datahub`, `sdg`: the shared objects of those parts of the platform.
 
 `SHARED_TYPES` maps each shared object's `shared_type` (``city``, ``plan``, ...) to its
-class: every subclass of `SharedObject` in these modules, found when they are imported.
+class: every mapped subclass of `SharedObject` in these modules, found when they are imported.
 
 The schema itself is made by the Alembic migrations in ``kizuna/server/migrations``
 (`kizuna.server.db.migrate`), never by ``create_all``.
@@ -36,9 +36,20 @@ from kizuna.server.tables.base import (
 from kizuna.server.tables.places import City, CityPlan, Inventory, SharedObject
 from kizuna.server.tables.sharing import AuditEntry, Share
 
+
+def _mapped(base: type[SharedObject]) -> list[type[SharedObject]]:
+    """The mapped subclasses of `base` at any depth (mixins such as `CityObject` between)."""
+    found = []
+    for cls in base.__subclasses__():
+        if hasattr(cls, "__table__"):
+            found.append(cls)
+        found += _mapped(cls)
+    return found
+
+
 #: The shared object classes by their `shared_type`.
 SHARED_TYPES: dict[str, type[SharedObject]] = {
-    cls.shared_type: cls for cls in SharedObject.__subclasses__() if hasattr(cls, "__table__")
+    cls.shared_type: cls for cls in _mapped(SharedObject)
 }
 
 __all__ = [

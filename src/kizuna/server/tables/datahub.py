@@ -50,7 +50,31 @@ class DatasetKind(StrEnum):
     TABLE = "table"  # any other table (buildings, districts without geometry)
 
 
-class Dataset(SharedObject, Base):
+class CityObject(SharedObject):
+    """What a data set and a pipeline share: a city they belong to (and are deleted with),
+    a name unique within it, and when they were made and last changed."""
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[CheckConstraint | UniqueConstraint, ...]:
+        return (licence_check(), UniqueConstraint("city_id", "name"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @declared_attr
+    @classmethod
+    def city(cls) -> Mapped[City]:
+        return relationship(City)
+
+    def parents(self) -> tuple[SharedObject, ...]:
+        return (self.city,)
+
+
+class Dataset(CityObject, Base):
     """A warehouse data set of a city, with its owner, visibility and licence.
 
     `name` is the data set's name within its city (lower-case letters, digits and hyphens);
@@ -61,14 +85,6 @@ class Dataset(SharedObject, Base):
     __tablename__ = "datahub_dataset"
     shared_type = "dataset"
 
-    @declared_attr.directive
-    @classmethod
-    def __table_args__(cls) -> tuple[CheckConstraint | UniqueConstraint, ...]:
-        return (licence_check(), UniqueConstraint("city_id", "name"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
     warehouse_name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[DatasetKind] = mapped_column(str_enum(DatasetKind, "kind"))
     title: Mapped[str] = mapped_column(String(200))
@@ -93,10 +109,6 @@ class Dataset(SharedObject, Base):
     last_time: Mapped[datetime | None]
     #: The FeatureCollection of a map data set, as uploaded (deferred: lists do not read it).
     geojson: Mapped[JSONDict | None] = mapped_column(deferred=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    city: Mapped[City] = relationship()
 
     @property
     def public_id(self) -> str:
@@ -111,11 +123,8 @@ class Dataset(SharedObject, Base):
     def describe(self) -> tuple[str, str]:
         return f"{self.city.name}: {self.title}", self.page
 
-    def parents(self) -> tuple[SharedObject, ...]:
-        return (self.city,)
 
-
-class HubPipeline(SharedObject, Base):
+class HubPipeline(CityObject, Base):
     """A pipeline of a city: raw series aggregated into activity data and indicator series.
 
     `definition` is the pipeline file as its author wrote it (YAML or JSON), `spec` the
@@ -126,23 +135,11 @@ class HubPipeline(SharedObject, Base):
     __tablename__ = "datahub_pipeline"
     shared_type = "pipeline"
 
-    @declared_attr.directive
-    @classmethod
-    def __table_args__(cls) -> tuple[CheckConstraint | UniqueConstraint, ...]:
-        return (licence_check(), UniqueConstraint("city_id", "name"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     definition: Mapped[str] = mapped_column(Text)
     spec: Mapped[JSONDict] = mapped_column(default=dict)
     last_run: Mapped[JSONDict | None]
     last_run_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    city: Mapped[City] = relationship()
 
     @property
     def page(self) -> str:
@@ -156,9 +153,6 @@ class HubPipeline(SharedObject, Base):
 
     def describe(self) -> tuple[str, str]:
         return f"{self.city.name}: {self.title}", self.page
-
-    def parents(self) -> tuple[SharedObject, ...]:
-        return (self.city,)
 
 
 @event.listens_for(City, "before_delete")

@@ -7,6 +7,8 @@ Responses follow the CKAN Action API guide (docs.ckan.org/en/latest/api/): every
 
 from __future__ import annotations
 
+import gzip
+import json
 import socket
 from pathlib import Path
 
@@ -15,7 +17,14 @@ from datahub_support import LocalApi, Reply, Seen
 
 from kizuna.datahub import DatasetSpec, Warehouse, import_file
 from kizuna.datahub.ckan import CkanClient, pick_resource
-from kizuna.datahub.http import HttpClient, HttpSettings, SourceUnavailable
+from kizuna.datahub.http import (
+    HostNotAllowed,
+    HttpClient,
+    HttpSettings,
+    SourceUnavailable,
+    host_allowed,
+    parse_hosts,
+)
 from kizuna.datahub.sources import FetchOptions, fetch, split_source
 from kizuna.errors import InputError, NotFound
 
@@ -174,6 +183,41 @@ def test_a_download_over_the_limit_stops_and_leaves_no_file(api: LocalApi, tmp_p
     with HttpClient(api.url, settings=FAST) as http, pytest.raises(InputError, match="larger"):
         http.download("big.csv", dest, max_bytes=1000)
     assert not dest.exists()
+
+
+def test_api_answers_together_stay_within_the_limit(api: LocalApi) -> None:
+    """Pages of 400 bytes, 1,000 allowed: the second page fits (800), the third does not,
+    with or without a Content-Length (a chunked answer is counted as it arrives)."""
+    api.route("/page", Reply({"rows": "x" * 388}))
+    limited = HttpSettings(timeout=1.0, retries=0, max_bytes=1000)
+    with HttpClient(api.url, settings=limited) as http:
+        first, _ = http.get_json("page")
+        http.get_json("page")
+        assert (len(first["rows"]), http.received) == (388, 800)
+        with pytest.raises(InputError, match="larger than the limit") as caught:
+            http.get_json("page")
+    assert "start and end" in caught.value.hint
+    packed = gzip.compress(json.dumps({"rows": "x" * 388}).encode())
+    api.route("/packed", Reply(packed, headers={"Content-Encoding": "gzip"}))
+    with HttpClient(api.url, settings=limited) as http:  # decoded once, counted decoded
+        assert http.get_json("packed")[0] == {"rows": "x" * 388}
+        assert http.received == 400
+
+
+def test_hosts_off_the_allowlist_are_refused_before_sending(api: LocalApi) -> None:
+    moved = Reply("", status=302, headers={"Location": "http://localhost:1/elsewhere"})
+    api.route("/moved", moved)
+    only_here = HttpSettings(timeout=1.0, retries=0, allowed_hosts=parse_hosts("127.0.0.1"))
+    with HttpClient(api.url, settings=only_here) as http, pytest.raises(HostNotAllowed):
+        http.get("moved")
+    assert len(api.requests_to("/moved")) == 1  # the redirect was not followed
+    nowhere = HttpSettings(allowed_hosts=frozenset())
+    with HttpClient(api.url, settings=nowhere) as http, pytest.raises(HostNotAllowed):
+        http.get("page")
+    assert api.requests_to("/page") == []
+    assert host_allowed("Data.City.Example.", parse_hosts(".city.example, other.org"))
+    assert not host_allowed("city.example.evil.org", parse_hosts(".city.example"))
+    assert host_allowed("anything", None)  # the CLI's default
 
 
 def test_timeouts_are_retried_then_reported(api: LocalApi) -> None:

@@ -221,6 +221,28 @@ def test_hosts_off_the_allowlist_are_never_reached(
     assert state(client, folder) == before
 
 
+def test_a_source_answering_more_than_the_limit_is_refused(
+    platform: tuple[TestClient, World, Path, str], api: LocalApi
+) -> None:
+    """The upload limit bounds what a fetch reads: here 500 bytes, less than the stream's
+    two pages of observations."""
+    client, world, folder, url = platform
+    before = state(client, folder)
+    small = Settings(
+        database_url=url,
+        datahub_dir=folder,
+        datahub_allowed_hosts="127.0.0.1",
+        upload_max_mb=0.0005,
+    )
+    app = create_app(small)
+    with TestClient(app) as limited:
+        refused = fetch(limited, world, "editor", stream(api))
+    app.state.engine.dispose()
+    assert refused.status_code == 422, refused.text
+    assert "larger than the limit" in refused.json()["error"]["message"]
+    assert state(client, folder) == before
+
+
 def test_rights_are_checked_before_anything_is_fetched(
     platform: tuple[TestClient, World, Path, str], api: LocalApi
 ) -> None:

@@ -7,7 +7,9 @@ or the server's ``Retry-After`` up to `MAX_RETRY_AFTER`). What still fails becom
 or `InputError` (other 4xx: the request was wrong), with the URL and, where the API
 gives one, its own error message (see each connector's ``describe`` function).
 
-`HttpSettings.allowed_hosts` limits the hosts a client may reach: every request is
+`HttpSettings.max_bytes` bounds what a client reads: each download, and all the answers of
+its API calls together (a paged API cannot fill the memory). `HttpSettings.allowed_hosts`
+limits the hosts a client may reach: every request is
 checked, redirects and download links included, before it is sent (`HostNotAllowed`).
 The CLI reaches any host; the platform only those its operator lists
 (``KIZUNA_DATAHUB_ALLOWED_HOSTS``), so that users cannot make the server fetch from its
@@ -31,6 +33,8 @@ from kizuna.datahub.files import DEFAULT_MAX_BYTES
 from kizuna.errors import InputError, KizunaError, Location, NotFound
 
 RETRY_STATUS = frozenset({429, 502, 503, 504})
+#: Headers of the wire form of a body, dropped once it is read (and decoded).
+_ENCODED = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 MAX_RETRY_AFTER = 10.0
 USER_AGENT = f"kizuna-datahub/{__version__}"
 
@@ -117,6 +121,8 @@ class HttpClient:
         self.settings = settings or HttpSettings()
         self.base_url = base_url.rstrip("/")
         self.describe = describe
+        #: Bytes of the answers read so far (`get`), against `HttpSettings.max_bytes`.
+        self.received = 0
         self.service = service
         self._client = httpx.Client(
             base_url=self.base_url + "/",
@@ -168,7 +174,7 @@ class HttpClient:
         attempt = 0
         while True:
             try:
-                response = self._client.get(url, params=_clean(params), headers=headers)
+                response = self._send(url, params, headers)
             except httpx.TransportError as exc:  # timeouts included
                 if attempt < self.settings.retries:
                     self._wait(attempt, None)
@@ -182,6 +188,36 @@ class HttpClient:
             if response.status_code not in ok:
                 raise self.error(response)
             return response
+
+    def _send(
+        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None
+    ) -> httpx.Response:
+        """GET `url`, reading the answer while all answers of this client stay within
+        `HttpSettings.max_bytes` (`received` counts them: a paged API cannot grow without
+        bound); past it, an `InputError` and the connection is closed."""
+        limit = self.settings.max_bytes
+        request = self._client.build_request("GET", url, params=_clean(params), headers=headers)
+        response = self._client.send(request, stream=True)
+        body = bytearray()
+        try:
+            declared = int(response.headers.get("Content-Length") or 0)
+            if self.received + declared > limit:
+                raise _too_large(url, self.received + declared, limit)
+            for chunk in response.iter_bytes():
+                body += chunk
+                if self.received + len(body) > limit:
+                    raise _too_large(url, self.received + len(body), limit)
+        finally:
+            response.close()
+        self.received += len(body)
+        kept = [(k, v) for k, v in response.headers.items() if k.lower() not in _ENCODED]
+        return httpx.Response(
+            response.status_code,
+            headers=kept,
+            content=bytes(body),
+            request=response.request,
+            history=response.history,
+        )
 
     def get_json(
         self,
@@ -279,8 +315,9 @@ def _clean(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def _too_large(url: str, size: int, limit: int) -> InputError:
     return InputError(
-        f"{url} is larger than the limit of {limit / 1024**2:,.1f} MiB "
+        f"{url}: the answers are larger than the limit of {limit / 1024**2:,.1f} MiB "
         f"({size / 1024**2:,.1f} MiB so far)",
         where=Location(field=url),
-        hint="raise the limit (--max-mb, or KIZUNA_DATAHUB_MAX_MB) or download a smaller extract",
+        hint="fetch less (a shorter period with start and end, fewer attributes, a smaller "
+        "extract) or raise the limit (--max-mb; the platform's KIZUNA_UPLOAD_MAX_MB)",
     )

@@ -9,7 +9,8 @@ run by the server for a city's editor, with three guards:
   no host listed, the platform fetches from nowhere (403 ``host_not_allowed``).
 - **Who.** The rights of an upload (`kizuna.server.tenancy.datahub_uploads.import_target`)
   are checked before anything is fetched.
-- **How much.** The upload size limit bounds CKAN downloads, and a timeout every request.
+- **How much.** The upload size limit bounds a CKAN download and all the answers of a
+  fetch together (`HttpClient.received`), and a timeout every request.
 
 The rows then go the way of an upload (`store_loaded`): checked in full, stored in one
 warehouse transaction with the source URL, retrieval time and query as their lineage,

@@ -135,7 +135,8 @@ def output_datasets(
     """The output data sets of `pipeline` that `principal` may read, by output name."""
     prefix = pipeline.warehouse_prefix
     stmt = visible(select(Dataset), Dataset, principal).where(
-        Dataset.city_id == pipeline.city_id, Dataset.warehouse_name.startswith(prefix)
+        Dataset.city_id == pipeline.city_id,
+        Dataset.warehouse_name.startswith(prefix, autoescape=True),
     )
     return {d.warehouse_name.removeprefix(prefix): d for d in session.scalars(stmt)}
 
@@ -227,7 +228,8 @@ def delete_pipeline(session: Session, principal: Principal, pipeline: HubPipelin
     prefix = pipeline.warehouse_prefix
     outputs = session.scalars(
         select(Dataset).where(
-            Dataset.city_id == pipeline.city_id, Dataset.warehouse_name.startswith(prefix)
+            Dataset.city_id == pipeline.city_id,
+            Dataset.warehouse_name.startswith(prefix, autoescape=True),
         )
     ).all()
     for dataset in outputs:

@@ -219,3 +219,37 @@ def test_rights_and_deletion(platform: tuple[TestClient, World, Path]) -> None:
     assert Warehouse(folder).state("private-city.doomed", "monthly") == {}
     listed = client.get(BASE, headers=world.headers("viewer")).json()["pipelines"]
     assert "doomed" not in [p["name"] for p in listed]
+
+
+def test_deleting_a_city_takes_its_warehouse_rows_along(
+    platform: tuple[TestClient, World, Path],
+) -> None:
+    """A city's data sets and pipelines go with it: registry rows (cascade), then its rows,
+    pipeline tables and pipeline state in the warehouse; other cities' rows stay."""
+    client, world, folder = platform
+    city = {"slug": "short-lived", "owner": "city-hall", "name": "Short", "country": "Japan"}
+    assert (
+        client.post("/api/v1/cities", json=city, headers=world.headers("admin")).status_code == 201
+    )
+    assert upload(client, world, "editor", "short-lived", "meters").status_code == 201
+    base = "/api/v1/cities/short-lived/pipelines"
+    made = client.post(base, json={"definition": PIPELINE}, headers=world.headers("editor"))
+    assert made.status_code == 201, made.text
+    run = client.post(f"{base}/meters-to-activity/run", headers=world.headers("editor"))
+    assert run.status_code == 200, run.text
+    warehouse = Warehouse(folder)
+    mine = sorted(d.name for d in warehouse.datasets() if d.name.startswith("short-lived."))
+    assert mine == [
+        "short-lived.meters",
+        "short-lived.meters-to-activity.buildings",
+        "short-lived.meters-to-activity.monthly",
+        "short-lived.meters-to-activity.per-person",
+    ]
+    others = sorted(d.name for d in warehouse.datasets() if not d.name.startswith("short-lived."))
+    assert (folder / "datasets" / "short-lived.meters").is_dir()
+    gone = client.delete("/api/v1/cities/short-lived", headers=world.headers("editor"))
+    assert gone.status_code == 204, gone.text
+    left = sorted(d.name for d in warehouse.datasets())
+    assert left == others
+    assert warehouse.state("short-lived.meters-to-activity", "monthly") == {}
+    assert not (folder / "datasets" / "short-lived.meters").exists()

@@ -588,6 +588,13 @@ class Warehouse:
                 )
             con.commit()
 
+    def forget_state(self, pipeline: str, *, prefix: bool = False) -> None:
+        """Forget what `pipeline` computed (every step), or with `prefix` what every
+        pipeline whose name starts with `pipeline` computed: its next run starts afresh."""
+        test = "starts_with(pipeline, ?)" if prefix else "pipeline = ?"
+        with self.connect() as con:
+            con.execute(f"DELETE FROM pipeline_state WHERE {test}", [pipeline])
+
 
 def _stage(
     frame: pd.DataFrame, staging: Path, time_column: str | None, txid: str

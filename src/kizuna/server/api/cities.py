@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from kizuna.server import tenancy
 from kizuna.server.api.common import PagingDep, cached_read, errors
+from kizuna.server.api.datahub import hub
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.schemas import CityFields, CityIn, CityList, CityOut
+from kizuna.server.tenancy.datahub import WarehouseBusy, forget_city
 
 router = APIRouter(tags=["cities"])
+log = logging.getLogger(__name__)
 
 
 @router.get("/cities", response_model=CityList, responses=errors(422))
@@ -76,9 +80,14 @@ def update_city(slug: str, body: CityFields, session: SessionDep, auth: AuthDep)
 
 
 @router.delete("/cities/{slug}", status_code=204, responses=errors(403, 404))
-def delete_city(slug: str, session: SessionDep, auth: AuthDep) -> Response:
-    """Delete a city with its inventories and plan (editors and up of its owner)."""
+def delete_city(request: Request, slug: str, session: SessionDep, auth: AuthDep) -> Response:
+    """Delete a city with its inventories, plan, data sets and pipelines (editors and up of
+    its owner); their rows then leave the data hub's warehouse."""
     city = tenancy.get_city(session, auth.principal, slug)
     tenancy.delete_object(session, auth.principal, city)
     session.commit()
+    try:
+        forget_city(hub(request), slug)
+    except WarehouseBusy:  # the city is gone; its rows stay unreadable until a new upload
+        log.warning("warehouse busy: the rows of the deleted city %s stay in it", slug)
     return Response(status_code=204)

@@ -47,6 +47,7 @@ from kizuna.datahub.lineage import downstream, upstream
 from kizuna.datahub.publish import Download
 from kizuna.datahub.publish.public_api import records
 from kizuna.datahub.publish.tables import csv_bytes, parquet_bytes
+from kizuna.datahub.warehouse import DB_FILE
 from kizuna.errors import InputError, KizunaError, Location, NotFound
 from kizuna.server.tables import City, utcnow
 from kizuna.server.tables.datahub import Dataset, DatasetKind
@@ -247,6 +248,22 @@ def drop_from_warehouse(hub: HubWarehouse, warehouse_name: str) -> None:
     (`kizuna.server.tenancy.delete_object`) and committed."""
     with hub.use() as warehouse:
         warehouse.delete(warehouse_name)
+
+
+def forget_city(hub: HubWarehouse, slug: str) -> list[str]:
+    """Remove from the warehouse every data set of the city `slug` (``<slug>.*``: uploads,
+    imports, pipeline tables) and its pipelines' state, once the city's deletion is
+    committed (its registry rows went with it, ON DELETE CASCADE). Returns the names
+    removed; a warehouse never made is left unmade."""
+    if not (hub.root / DB_FILE).exists():
+        return []
+    prefix = f"{slug}."
+    with hub.use() as warehouse:
+        names = [d.name for d in warehouse.datasets() if d.name.startswith(prefix)]
+        for name in names:
+            warehouse.delete(name)
+        warehouse.forget_state(prefix, prefix=True)
+    return names
 
 
 # --- the rows, lineage and charts of a data set found above ---------------------------------

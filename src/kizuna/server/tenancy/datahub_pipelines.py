@@ -246,9 +246,7 @@ def forget_in_warehouse(hub: HubWarehouse, names: list[str]) -> None:
     with hub.use() as warehouse:
         for name in tables:
             warehouse.delete(name)
-        computed = warehouse.state(state, MONTHLY)
-        if computed:
-            warehouse.set_state(state, MONTHLY, {}, computed)
+        warehouse.forget_state(state)
 
 
 # --- running ---------------------------------------------------------------------------------

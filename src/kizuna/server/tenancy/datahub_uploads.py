@@ -326,7 +326,7 @@ def store_loaded(
     source = replace(source, details={**source.details, "registry_id": dataset.id})
     with hub.use() as warehouse:
         if existing is None and warehouse.has(spec.name):
-            warehouse.delete(spec.name)  # left by a city deleted before: no row claims it
+            warehouse.delete(spec.name)  # left by a city deleted while the warehouse was busy
         result = import_loaded(loaded, warehouse, spec, source, mode=mode)
         info = warehouse.dataset(spec.name)
     dataset.rows, dataset.unit = info.rows, info.unit

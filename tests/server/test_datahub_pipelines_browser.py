@@ -145,6 +145,9 @@ def test_store_run_and_rerun_a_pipeline(
             page.click("#run-outputs a:text('buildings')")
         assert page.url.endswith("/data/warehouse-smart-meters-2024-activity-buildings")
         assert "I.1.2" in page.content()
+        with page.expect_navigation():
+            page.click("#made-by-pipeline a")
+        assert page.url.endswith("/data/pipelines/smart-meters-2024-activity")
     finally:
         page.context.close()
     assert outside == [], f"requests left the loopback server: {outside}"

@@ -622,7 +622,8 @@ def test_a_long_series_is_charted_as_daily_sums(platform: tuple[TestClient, Worl
     from kizuna.datahub import Mode
     from kizuna.server.tenancy import SYSTEM, get_city
     from kizuna.server.tenancy.datahub import CHART_POINTS, hub_at, series_frame
-    from kizuna.server.tenancy.datahub_uploads import DatasetFields, commit_import, import_upload
+    from kizuna.server.tenancy.datahub_imports import DatasetFields, commit_import
+    from kizuna.server.tenancy.datahub_uploads import import_upload
 
     client, _world, folder = platform
     times = pd.date_range("2024-01-01", periods=6000, freq="h", tz="Asia/Tokyo")

@@ -47,12 +47,13 @@ from kizuna.server.tables import City, Organisation, Visibility
 from kizuna.server.tables.datahub import Dataset, HubPipeline
 from kizuna.server.tenancy import SYSTEM
 from kizuna.server.tenancy.datahub import HubWarehouse, hub_for_session
+from kizuna.server.tenancy.datahub_imports import DatasetFields
 from kizuna.server.tenancy.datahub_pipelines import (
     create_pipeline,
     run_city_pipeline,
     update_pipeline,
 )
-from kizuna.server.tenancy.datahub_uploads import DatasetFields, import_upload
+from kizuna.server.tenancy.datahub_uploads import import_upload
 
 CITY = "yokohama"
 LICENCE = "CC0-1.0"

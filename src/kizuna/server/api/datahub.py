@@ -43,12 +43,8 @@ from kizuna.server.tables.datahub import Dataset, DatasetKind
 from kizuna.server.tenancy import datahub as hub_service
 from kizuna.server.tenancy import datahub_public as public
 from kizuna.server.tenancy.datahub import HubWarehouse, download_formats, hub_for
-from kizuna.server.tenancy.datahub_uploads import (
-    ImportedDataset,
-    commit_import,
-    import_upload,
-    preview_upload,
-)
+from kizuna.server.tenancy.datahub_imports import ImportedDataset, commit_import
+from kizuna.server.tenancy.datahub_uploads import import_upload, preview_upload
 
 router = APIRouter(tags=["datahub"])
 

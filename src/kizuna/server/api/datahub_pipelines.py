@@ -16,7 +16,7 @@ from kizuna.server import tenancy
 from kizuna.server.api.common import cached_read, errors
 from kizuna.server.api.datahub import BUSY, hub
 from kizuna.server.deps import AuthDep, SessionDep
-from kizuna.server.schemas.datahub import (
+from kizuna.server.schemas.datahub_pipelines import (
     PipelineChange,
     PipelineIn,
     PipelineList,

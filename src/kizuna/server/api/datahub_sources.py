@@ -20,11 +20,12 @@ from kizuna.server import tenancy
 from kizuna.server.api.common import errors
 from kizuna.server.api.datahub import BUSY, dataset_out, hub
 from kizuna.server.deps import AuthDep, SessionDep
-from kizuna.server.schemas.datahub import DatasetOut, SourceForm, SourcePreviewOut
+from kizuna.server.schemas.datahub import DatasetOut
+from kizuna.server.schemas.datahub_sources import SourceForm, SourcePreviewOut
 from kizuna.server.tables import City
 from kizuna.server.tenancy import datahub as hub_service
 from kizuna.server.tenancy.datahub_fetch import Fetching, import_source, preview_source
-from kizuna.server.tenancy.datahub_uploads import ImportedDataset, commit_import
+from kizuna.server.tenancy.datahub_imports import ImportedDataset, commit_import
 from kizuna.server.tenancy.principals import Principal
 
 router = APIRouter(tags=["datahub"])

@@ -20,7 +20,7 @@ from kizuna.server.api.datahub_sources import fetch_limits, preview_form, store_
 from kizuna.server.deps import AuthDep, SessionDep
 from kizuna.server.pages.datahub import SUGGESTED, Csrf, editable_city, upload_context
 from kizuna.server.pages.forms import csrf_form, done, form_error, is_htmx, render
-from kizuna.server.schemas.datahub import SourceForm
+from kizuna.server.schemas.datahub_sources import SourceForm
 from kizuna.server.tables import City
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)

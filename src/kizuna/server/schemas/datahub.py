@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kizuna.datahub import Mode
-from kizuna.datahub.sources import FetchOptions
 from kizuna.server.schemas.common import PageInfo
 from kizuna.server.schemas.places import Sharing
 from kizuna.server.tables.base import Visibility
-from kizuna.server.tables.datahub import Dataset, DatasetKind, HubPipeline
-from kizuna.server.tenancy.datahub_fetch import SourceRequest
-from kizuna.server.tenancy.datahub_uploads import DatasetFields
+from kizuna.server.tables.datahub import Dataset, DatasetKind
+from kizuna.server.tenancy.datahub_imports import DatasetFields
 
 
 def dataset_links(dataset: Dataset, formats: tuple[str, ...]) -> dict[str, str]:
@@ -107,7 +105,8 @@ class DatasetPatch(BaseModel):
     )
 
 
-def _text(value: str) -> str | None:
+def blank_none(value: str) -> str | None:
+    """`value` stripped, or None when blank (form fields)."""
     return value.strip() or None
 
 
@@ -136,15 +135,15 @@ class DatasetForm(BaseModel):
         """The fields as the upload service takes them (blank ones as None)."""
         return DatasetFields(
             name=self.name.strip(),
-            title=_text(self.title),
-            description=_text(self.description),
-            time_column=_text(self.time_column),
-            value_column=_text(self.value_column),
-            unit=_text(self.unit),
-            expected_unit=_text(self.expected_unit),
+            title=blank_none(self.title),
+            description=blank_none(self.description),
+            time_column=blank_none(self.time_column),
+            value_column=blank_none(self.value_column),
+            unit=blank_none(self.unit),
+            expected_unit=blank_none(self.expected_unit),
             timezone=self.timezone.strip() or "UTC",
             dimensions=tuple(d.strip() for d in self.dimensions.split(",") if d.strip()),
-            label_column=_text(self.label_column),
+            label_column=blank_none(self.label_column),
         )
 
 
@@ -253,158 +252,3 @@ class PublicRowsOut(BaseModel):
     limit: int = Field(ge=1)
     next_offset: int | None
     rows: list[dict[str, Any]]
-
-
-class SourceForm(DatasetForm):
-    """A connector import: the source (``KIND+URL``), what to fetch from it (each kind reads
-    its own fields, docs/datahub.md), and the data set's fields as for an upload. Blank
-    columns, title and unit take what the source suggests; a blank name one from the query."""
-
-    source: str = Field(
-        ...,
-        min_length=8,
-        max_length=2000,
-        description="KIND+URL: ckan+https://..., ngsi-ld+https://..., sensorthings+https://..., "
-        "sdmx+https://... (or the URL with `kind`).",
-    )
-    kind: Literal["", "ckan", "ngsi-ld", "sensorthings", "sdmx"] = ""
-    dataset: str = Field("", max_length=200, description="CKAN data set id or name.")
-    resource: str = Field("", max_length=200, description="CKAN resource id or name.")
-    entity_type: str = Field("", max_length=500, description="NGSI-LD entity type.")
-    entity_id: str = Field("", max_length=500, description="NGSI-LD entity id (its history).")
-    attrs: str = Field("", max_length=1000, description="NGSI-LD attributes, comma-separated.")
-    tenant: str = Field("", max_length=200, description="NGSI-LD tenant (NGSILD-Tenant).")
-    context: str = Field("", max_length=1000, description="NGSI-LD @context URL (Link header).")
-    start: str = Field("", max_length=40, description="ISO 8601 start (history, observations).")
-    end: str = Field("", max_length=40, description="ISO 8601 end.")
-    datastream: str = Field("", max_length=200, description="SensorThings Datastream id.")
-    flow: str = Field("", max_length=200, description="SDMX dataflow (AGENCY,ID,VERSION).")
-    key: str = Field("all", max_length=500, description="SDMX series key (such as A.JP..).")
-    sdmx_format: Literal["json", "csv"] = "json"
-
-    def request(self) -> SourceRequest:
-        """The fetch as the connector service takes it (blank fields as None)."""
-        options = FetchOptions(
-            dataset=_text(self.dataset),
-            resource=_text(self.resource),
-            entity_type=_text(self.entity_type),
-            entity_id=_text(self.entity_id),
-            attrs=tuple(a.strip() for a in self.attrs.split(",") if a.strip()),
-            tenant=_text(self.tenant),
-            context=_text(self.context),
-            start=_text(self.start),
-            end=_text(self.end),
-            datastream=_text(self.datastream),
-            flow=_text(self.flow),
-            key=self.key.strip() or "all",
-            sdmx_format=self.sdmx_format,
-        )
-        return SourceRequest(self.source.strip(), self.kind or None, options)
-
-
-class SourcePreviewOut(PreviewOut):
-    """What a source answers before it is imported (nothing is stored)."""
-
-    source: dict[str, Any] = Field(
-        description="source (URL), kind, retrieved_at, details (the query), title, licence "
-        "and dimensions, as the connector reports them."
-    )
-
-
-class PipelineIn(BaseModel):
-    """A pipeline file to store for a city (docs/datahub.md, Pipeline files)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    definition: str = Field(
-        ..., min_length=10, max_length=64_000, description="The pipeline file, YAML or JSON."
-    )
-    visibility: Visibility = Visibility.PRIVATE
-    licence: str = Field("", max_length=64, description="An open licence (SPDX id).")
-
-
-class PipelineChange(BaseModel):
-    """A new text of a stored pipeline's file (its name stays)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    definition: str = Field(..., min_length=10, max_length=64_000)
-
-
-class PipelineOut(BaseModel):
-    """A city's pipeline: its file, its outputs' data sets and what its last run did."""
-
-    name: str
-    city: str = Field(description="Slug of the city.")
-    title: str
-    definition: str = Field(description="The pipeline file as written.")
-    spec: dict[str, Any] = Field(description="The file as validated, defaults filled in.")
-    input: str = Field(description="The city's data set the pipeline reads.")
-    outputs: dict[str, str | None] = Field(
-        description="Each output's data set name (null until the first run made it)."
-    )
-    last_run: dict[str, Any] | None
-    last_run_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    sharing: Sharing
-    links: dict[str, str]
-
-    @classmethod
-    def of(cls, pipeline: HubPipeline, outputs: dict[str, Dataset]) -> PipelineOut:
-        base = f"/api/v1/cities/{pipeline.city.slug}/pipelines/{pipeline.name}"
-        names = [o["name"] for o in pipeline.spec.get("outputs", [])]
-        return cls(
-            name=pipeline.name,
-            city=pipeline.city.slug,
-            title=pipeline.title,
-            definition=pipeline.definition,
-            spec=pipeline.spec,
-            input=pipeline.spec["input"]["dataset"],
-            outputs={n: outputs[n].name if n in outputs else None for n in names},
-            last_run=pipeline.last_run,
-            last_run_at=pipeline.last_run_at,
-            created_at=pipeline.created_at,
-            updated_at=pipeline.updated_at,
-            sharing=Sharing.of(pipeline),
-            links={
-                "self": base,
-                "run": f"{base}/run",
-                "page": pipeline.page,
-                "sharing": f"/api/v1/sharing/pipeline/{pipeline.id}",
-            },
-        )
-
-
-class PipelineList(BaseModel):
-    """The pipelines of a city you may read, by name."""
-
-    pipelines: list[PipelineOut]
-
-
-class RunOutputOut(BaseModel):
-    """One output of a run: its rows and the keys (year/GPC number, year/disaggregation)
-    whose rows are new, changed or gone since the previous run."""
-
-    name: str
-    kind: str
-    dataset: str = Field(description="The city's data set holding the output.")
-    rows: int
-    changed: list[str]
-
-
-class RunOut(BaseModel):
-    """What a run did: months recomputed (their input changed), kept, removed; the outputs."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    pipeline: str
-    input: str
-    engine: str
-    recomputed: list[str]
-    unchanged: list[str]
-    removed: list[str]
-    monthly_rows: int
-    outputs: list[RunOutputOut]
-    ran_at: datetime
-    ran_by: str

@@ -37,14 +37,13 @@ from kizuna.datahub.sources import Fetched, FetchOptions, fetch, split_source
 from kizuna.errors import InputError, Location
 from kizuna.server.tables import City, Visibility
 from kizuna.server.tenancy.datahub import HubWarehouse
-from kizuna.server.tenancy.datahub_uploads import (
+from kizuna.server.tenancy.datahub_imports import (
     DatasetFields,
     ImportedDataset,
     import_target,
-    preview_of,
     store_loaded,
-    suggest_name,
 )
+from kizuna.server.tenancy.datahub_uploads import preview_of, suggest_name
 from kizuna.server.tenancy.permissions import require_change
 from kizuna.server.tenancy.principals import Principal
 

@@ -33,7 +33,7 @@ from kizuna.server.tables.datahub import Dataset, DatasetKind, HubPipeline
 from kizuna.server.tenancy.audit import record
 from kizuna.server.tenancy.content import delete_object
 from kizuna.server.tenancy.datahub import NAME_PATTERN, HubWarehouse, get_dataset
-from kizuna.server.tenancy.datahub_uploads import require_publish
+from kizuna.server.tenancy.datahub_imports import require_publish
 from kizuna.server.tenancy.licences import check_licence
 from kizuna.server.tenancy.permissions import require_change
 from kizuna.server.tenancy.principals import Principal
